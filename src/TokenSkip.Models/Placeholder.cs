@@ -1,0 +1,2 @@
+namespace TokenSkip.Models;
+internal static class Placeholder { }
