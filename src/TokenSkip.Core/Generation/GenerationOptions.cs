@@ -1,0 +1,74 @@
+namespace TokenSkip.Core.Generation;
+
+/// <summary>
+/// How to decode: length limit, sampling knobs and stop conditions. Defaults decode greedily for up to 256 tokens,
+/// which is what TokenSkip's evaluation uses. Instances are immutable; use <c>with</c> to derive variants.
+/// </summary>
+public sealed record GenerationOptions
+{
+    /// <summary>The most tokens to generate (not counting the prompt). Default 256.</summary>
+    public int MaxNewTokens { get; init; } = 256;
+
+    /// <summary>Softmax temperature; 0 means greedy (argmax). Default 0.</summary>
+    public double Temperature { get; init; }
+
+    /// <summary>Nucleus sampling: keep the smallest set of tokens whose probability mass reaches this value. 1 disables it.</summary>
+    public double TopP { get; init; } = 1.0;
+
+    /// <summary>Keep only the <c>TopK</c> most likely tokens; 0 disables it.</summary>
+    public int TopK { get; init; }
+
+    /// <summary>Penalty for tokens already present in the prompt or output (CTRL / Hugging Face semantics); 1 disables it.</summary>
+    public double RepetitionPenalty { get; init; } = 1.0;
+
+    /// <summary>Seed of the sampler; each request has its own random stream, so results do not depend on batching.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Token ids that end generation (in addition to the model's end-of-sequence ids unless <see cref="IgnoreEndOfSequence"/>).</summary>
+    public IReadOnlyList<int> StopTokenIds { get; init; } = [];
+
+    /// <summary>Texts that end generation; the matched text is not part of the returned text.</summary>
+    public IReadOnlyList<string> StopStrings { get; init; } = [];
+
+    /// <summary>When true the model's own end-of-sequence ids do not stop generation (only <see cref="StopTokenIds"/> do).</summary>
+    public bool IgnoreEndOfSequence { get; init; }
+
+    /// <summary>True when decoding is greedy (temperature 0).</summary>
+    public bool IsGreedy => Temperature == 0;
+
+    /// <summary>Checks every field and throws <see cref="ArgumentException"/> naming the first invalid one.</summary>
+    public GenerationOptions Validate()
+    {
+        if (MaxNewTokens < 1)
+        {
+            throw new ArgumentException($"max_new_tokens must be at least 1; got {MaxNewTokens}.", nameof(MaxNewTokens));
+        }
+
+        if (!double.IsFinite(Temperature) || Temperature < 0)
+        {
+            throw new ArgumentException($"temperature must be a finite number >= 0; got {Temperature}.", nameof(Temperature));
+        }
+
+        if (!double.IsFinite(TopP) || TopP <= 0 || TopP > 1)
+        {
+            throw new ArgumentException($"top_p must be in (0, 1]; got {TopP}.", nameof(TopP));
+        }
+
+        if (TopK < 0)
+        {
+            throw new ArgumentException($"top_k must be >= 0; got {TopK}.", nameof(TopK));
+        }
+
+        if (!double.IsFinite(RepetitionPenalty) || RepetitionPenalty <= 0)
+        {
+            throw new ArgumentException($"repetition_penalty must be > 0; got {RepetitionPenalty}.", nameof(RepetitionPenalty));
+        }
+
+        if (StopStrings.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("stop strings must not be empty.", nameof(StopStrings));
+        }
+
+        return this;
+    }
+}
