@@ -1,4 +1,3 @@
-using TorchSharp;
-var t = torch.randn(3, 4);
-Console.WriteLine(t.sum().item<float>());
-Console.WriteLine(torch.get_num_threads());
+using TokenSkip.Cli;
+
+return await TokenSkipCli.RunAsync(args, Console.Out, Console.Error);

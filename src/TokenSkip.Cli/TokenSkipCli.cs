@@ -1,0 +1,33 @@
+using System.CommandLine;
+using TokenSkip.Cli.Commands;
+using TokenSkip.Cli.Infrastructure;
+
+namespace TokenSkip.Cli;
+
+/// <summary>The <c>tokenskip</c> command line: builds the command tree and runs it against the given writers.</summary>
+public static class TokenSkipCli
+{
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var console = new CliConsole(output, error);
+        var root = new RootCommand("TokenSkip.Agents: run and build reasoning models that think in fewer tokens.")
+        {
+            GlobalOptions.Verbose,
+        };
+        root.Subcommands.Add(GenerateCommand.Create(console));
+        root.Subcommands.Add(TokenizeCommand.Create(console));
+        root.Subcommands.Add(DemoCommand.Create(console));
+
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return console.Fail(e, parse.GetValue(GlobalOptions.Verbose));
+        }
+    }
+}
