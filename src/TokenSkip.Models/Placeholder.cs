@@ -1,2 +1,0 @@
-namespace TokenSkip.Models;
-internal static class Placeholder { }
