@@ -87,16 +87,9 @@ public sealed class HfTokenizer : ITextTokenizer
     /// <exception cref="TokenizerFormatException">A file is malformed or uses an unsupported feature; the message names file and field.</exception>
     public static HfTokenizer Load(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = Directory.Exists(path) ? Path.Combine(path, FileName) : path;
-        if (!File.Exists(file))
-        {
-            throw new FileNotFoundException(
-                $"{FileName} not found at {Path.GetFullPath(file)} (pass a model folder holding {FileName}, or the file itself).", file);
-        }
-
+        var file = TokenizerJsonFile.Resolve(path, FileName);
         var definition = TokenizerJsonReader.Read(file);
-        var configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, TokenizerConfigReader.FileName);
+        var configPath = Path.Combine(Path.GetDirectoryName(file)!, TokenizerConfigReader.FileName);
         var (bos, eos) = File.Exists(configPath) ? TokenizerConfigReader.Read(configPath) : (null, null);
         var tokenizer = new HfTokenizer(definition, bos, eos);
         foreach (var (name, token) in (ReadOnlySpan<(string, string?)>)[("bos_token", bos), ("eos_token", eos)])
@@ -115,7 +108,7 @@ public sealed class HfTokenizer : ITextTokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         // Normalization rejects lone surrogates; UTF-8 would turn them into U+FFFD's bytes anyway.
-        if (AstralCharacterProxy.IsNeeded(text))
+        if (text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
         {
             text = ReplaceLoneSurrogates(text);
         }

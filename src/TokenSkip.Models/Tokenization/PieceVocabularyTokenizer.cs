@@ -63,13 +63,7 @@ public sealed class PieceVocabularyTokenizer : ITextTokenizer
     /// <exception cref="TokenizerFormatException">The file is not a llama2.c piece vocabulary; the message names the field.</exception>
     public static PieceVocabularyTokenizer Load(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = Directory.Exists(path) ? Path.Combine(path, FileName) : path;
-        if (!File.Exists(file))
-        {
-            throw new FileNotFoundException($"{FileName} not found at {Path.GetFullPath(file)}.", file);
-        }
-
+        var file = Resolve(path, FileName);
         using var document = Parse(file);
         var root = document.RootElement;
         if (!TryGet(root, "pieces", out var piecesElement) || piecesElement.ValueKind != JsonValueKind.Array)
@@ -85,7 +79,7 @@ public sealed class PieceVocabularyTokenizer : ITextTokenizer
         var scores = ReadScores(file, root, pieces.Length);
         var bos = ReadId(file, root, "bos_id", 1, pieces.Length);
         var eos = ReadId(file, root, "eos_id", 2, pieces.Length);
-        return new PieceVocabularyTokenizer(Path.GetFullPath(file), pieces, scores, bos, eos);
+        return new PieceVocabularyTokenizer(file, pieces, scores, bos, eos);
     }
 
     /// <inheritdoc />

@@ -5,6 +5,20 @@ namespace TokenSkip.Models.Tokenization;
 /// <summary>Reads the JSON files of a tokenizer, turning parse errors into <see cref="TokenizerFormatException"/>.</summary>
 internal static class TokenizerJsonFile
 {
+    /// <summary>
+    /// Returns the path of <paramref name="fileName"/> for <paramref name="path"/>, which is either a model folder
+    /// holding it or the file itself.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist; the message names the path looked at.</exception>
+    public static string Resolve(string path, string fileName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var file = Path.GetFullPath(Directory.Exists(path) ? Path.Combine(path, fileName) : path);
+        return File.Exists(file)
+            ? file
+            : throw new FileNotFoundException($"{fileName} not found at {file} (pass a model folder holding {fileName}, or the file itself).", file);
+    }
+
     /// <summary>Parses <paramref name="path"/>, which must exist.</summary>
     /// <exception cref="TokenizerFormatException">The file is not valid JSON.</exception>
     public static JsonDocument Parse(string path)
