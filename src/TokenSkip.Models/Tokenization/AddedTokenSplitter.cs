@@ -16,7 +16,7 @@ internal sealed class AddedTokenSplitter
         _longestFirst = [.. tokens.OrderByDescending(t => t.Content.Length)];
         _contents = _longestFirst.Length == 0
             ? null
-            : SearchValues.Create(_longestFirst.Select(t => t.Content).Distinct().ToArray(), StringComparison.Ordinal);
+            : SearchValues.Create(_longestFirst.Select(t => t.Content).ToArray(), StringComparison.Ordinal);
     }
 
     /// <summary>Appends the segments of <paramref name="text"/> in order to <paramref name="segments"/>.</summary>

@@ -191,6 +191,12 @@ internal static class TokenizerJsonReader
                 throw new TokenizerFormatException(path, field + ".content", "must be a non-empty string");
             }
 
+            var repeated = tokens.FindIndex(t => t.Content == content);
+            if (repeated >= 0)
+            {
+                throw new TokenizerFormatException(path, field + ".content", $"\"{content}\" repeats added_tokens[{repeated}]");
+            }
+
             if (OptionalBool(path, entry, "single_word", field + ".single_word", fallback: false))
             {
                 throw new TokenizerFormatException(path, field + ".single_word", $"is true for \"{content}\", which is not supported");

@@ -160,6 +160,14 @@ public sealed class HfTokenizerFormatErrorTests
     }
 
     [Fact]
+    public void AddedTokenContentGivenTwice()
+    {
+        var error = LoadFails(json => json["added_tokens"]![2]!["content"] = "<|eot_id|>");
+
+        Assert.Equal("tokenizer.json: added_tokens[2].content \"<|eot_id|>\" repeats added_tokens[0]", error.Message);
+    }
+
+    [Fact]
     public void ConfigEosTokenThatIsNotAToken()
     {
         using var folder = new TempFolder();
