@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using TokenSkip.Cli.Infrastructure;
+using TokenSkip.Core;
 using TokenSkip.Core.Generation;
 using TokenSkip.Models.Inference;
 using TokenSkip.Models.Tokenization;
@@ -25,10 +26,12 @@ internal static class GenerateCommand
         var stopIds = new Option<int[]>("--stop-id") { Description = "Token id that ends generation (repeatable), besides the model's EOS ids." };
         var stops = new Option<string[]>("--stop") { Description = "Text that ends generation (repeatable)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of streaming text." };
+        var chat = new Option<bool>("--chat") { Description = "Send --prompt as a user message through the model family's chat template." };
+        var ratio = new Option<string?>("--ratio") { Description = "TokenSkip: send --prompt as a question with compression ratio γ (0.5..1.0) in TokenSkip's prompt format." };
 
         var command = new Command("generate", "Generate a continuation with a local Hugging Face checkpoint (Qwen2 / Llama).");
         model.AddTo(command);
-        foreach (var option in new Option[] { prompt, promptIds, maxTokens, temperature, topP, topK, repetition, seed, stopIds, stops, json })
+        foreach (var option in new Option[] { prompt, promptIds, maxTokens, temperature, topP, topK, repetition, seed, stopIds, stops, json, chat, ratio })
         {
             command.Options.Add(option);
         }
@@ -41,6 +44,14 @@ internal static class GenerateCommand
             if ((text is null) == (idsText is null))
             {
                 throw new ArgumentException("give exactly one of --prompt or --prompt-ids");
+            }
+
+            var parsedIds = idsText is null ? null : TokenIdList.Parse(idsText);
+            var gamma = parse.GetValue(ratio) is { } ratioText ? CompressionRatio.Parse(ratioText) : (CompressionRatio?)null;
+            var format = gamma is not null ? PromptFormat.TokenSkip : parse.GetValue(chat) ? PromptFormat.Chat : PromptFormat.Raw;
+            if (format != PromptFormat.Raw && text is null)
+            {
+                throw new ArgumentException("--chat and --ratio format a text --prompt; they cannot be used with --prompt-ids");
             }
 
             var options = new GenerationOptions
@@ -62,7 +73,9 @@ internal static class GenerateCommand
                 throw new ArgumentException($"{folder}: --prompt needs tokenizer.json (or vocab.json) in the model folder; use --prompt-ids instead");
             }
 
-            var ids = text is not null ? tokenizer!.Encode(text) : TokenIdList.Parse(idsText!);
+            var prompted = PromptFormatter.Apply(format, text, gamma, lm.Config, tokenizer, options);
+            options = prompted.Options;
+            var ids = parsedIds ?? tokenizer!.Encode(prompted.Text!);
             var generator = new TextGenerator(lm, tokenizer);
             var asJson = parse.GetValue(json);
             var clock = Stopwatch.StartNew();

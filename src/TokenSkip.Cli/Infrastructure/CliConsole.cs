@@ -30,6 +30,7 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
         var message = exception switch
         {
             ModelFormatException or FileNotFoundException or DirectoryNotFoundException => exception.Message,
+            ArgumentException argument when argument.ParamName is not null => argument.Message.Replace($" (Parameter '{argument.ParamName}')", string.Empty),
             ArgumentException or FormatException or InvalidOperationException or JsonException => exception.Message,
             _ => $"{exception.GetType().Name}: {exception.Message}",
         };

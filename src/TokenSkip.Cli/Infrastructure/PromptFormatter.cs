@@ -1,0 +1,34 @@
+using TokenSkip.Core;
+using TokenSkip.Core.Generation;
+using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Text;
+using TokenSkip.Models.Configuration;
+
+namespace TokenSkip.Cli.Infrastructure;
+
+/// <summary>Applies a <see cref="PromptFormat"/>: renders the prompt and adds the template's end-of-turn tokens as stop ids.</summary>
+internal static class PromptFormatter
+{
+    public static (string? Text, GenerationOptions Options) Apply(PromptFormat format, string? text, CompressionRatio? ratio,
+        TransformerConfig config, ITextTokenizer? tokenizer, GenerationOptions options)
+    {
+        if (format == PromptFormat.Raw || text is null || tokenizer is null)
+        {
+            return (text, options);
+        }
+
+        if (!ModelFamilies.TryFromHuggingFaceName(config.ModelType, out var family))
+        {
+            throw new ArgumentException($"model_type '{config.ModelType}' has no known chat template (supported: qwen2, llama)");
+        }
+
+        var template = ChatTemplates.For(family);
+        var rendered = format == PromptFormat.TokenSkip
+            ? TokenSkipPromptBuilder.BuildPrompt(family, text, ratio!.Value)
+            : template.Render([new PromptMessage(PromptMessage.UserRole, text)], addGenerationPrompt: true);
+        var stopIds = template.StopTokens
+            .Select(t => tokenizer.TryGetTokenId(t, out var id) ? id : -1)
+            .Where(id => id >= 0);
+        return (rendered, options with { StopTokenIds = [.. options.StopTokenIds, .. stopIds] });
+    }
+}
