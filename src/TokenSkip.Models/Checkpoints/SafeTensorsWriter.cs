@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using TokenSkip.Core.IO;
 using TorchSharp;
 
 namespace TokenSkip.Models.Checkpoints;

@@ -1,4 +1,4 @@
-namespace TokenSkip.Models;
+namespace TokenSkip.Core.IO;
 
 /// <summary>Writes files atomically: to a temporary file in the same folder, then renamed over the target.</summary>
 public static class AtomicFile
