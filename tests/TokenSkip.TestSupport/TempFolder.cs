@@ -16,6 +16,14 @@ public sealed class TempFolder : IDisposable
     /// <summary>A path inside the folder.</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>Writes <paramref name="content"/> to <paramref name="name"/> inside the folder and returns the file's path.</summary>
+    public string Write(string name, string content)
+    {
+        var file = Combine(name);
+        File.WriteAllText(file, content);
+        return file;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -3,6 +3,8 @@ using TokenSkip.Models.Tokenization;
 using Xunit;
 using static TokenSkip.Models.Tests.Tokenization.TinyTokenizerJson;
 
+using TokenSkip.TestSupport;
+
 namespace TokenSkip.Models.Tests.Tokenization;
 
 public sealed class HfTokenizerFormatErrorTests

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using TokenSkip.TestSupport;
+
 namespace TokenSkip.Models.Tests.Tokenization;
 
 /// <summary>
