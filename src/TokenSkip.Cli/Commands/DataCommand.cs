@@ -11,6 +11,7 @@ internal static class DataCommand
     {
         var command = new Command("data", "Build TokenSkip training data: synthesize problems, generate CoTs, compress them, build the dataset.");
         command.Subcommands.Add(DataSynthCommand.Create(console));
+        command.Subcommands.Add(DataGenerateCommand.Create(console));
         return command;
     }
 }

@@ -15,6 +15,9 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
 
     public TextWriter Error { get; } = error;
 
+    /// <summary>A progress printer on stderr for long stages.</summary>
+    public StageProgressPrinter Progress() => new(Error, interactive: ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected);
+
     /// <summary>Writes one JSON document on its own line.</summary>
     public void WriteJson(object value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 

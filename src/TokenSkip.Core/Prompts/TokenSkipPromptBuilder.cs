@@ -86,8 +86,11 @@ public static class TokenSkipPromptBuilder
             chainOfThought + FinalAnswerLead + "$\\boxed{" + answer + "}$");
     }
 
-    // Llama 3.1's TokenSkip prompt has a newline between the question and γ; Qwen2.5's has none.
-    private static string UserTurn(ModelFamily family, string question, CompressionRatio ratio) => family switch
+    /// <summary>
+    /// The user turn TokenSkip's prompt carries: the instruction line, the question and γ (Llama 3.1's prompt has a
+    /// newline between the question and γ; Qwen2.5's has none).
+    /// </summary>
+    public static string UserTurn(ModelFamily family, string question, CompressionRatio ratio) => family switch
     {
         ModelFamily.Qwen2 => Instruction + "\n" + question + RatioSuffix(ratio),
         ModelFamily.Llama3 => Instruction + "\n" + question + "\n" + RatioSuffix(ratio),
