@@ -8,7 +8,8 @@ namespace TokenSkip.Models.Lora;
 /// <summary>
 /// One LoRA update on a <see cref="Projection"/>, as PEFT's <c>lora.Linear</c> computes it:
 /// <c>y = W x + b + scaling · B(A(dropout(x)))</c> with A [r, in] (<c>lora_A.weight</c>), B [out, r]
-/// (<c>lora_B.weight</c>) and scaling α/r (α/√r with rsLoRA). Merging adds <c>scaling · B·A</c> to W.
+/// (<c>lora_B.weight</c>) and scaling α/r (α/√r with rsLoRA). Merging adds <c>scaling · B·A</c> to W. The factors are
+/// float32 (the branch runs in float32 and its result is cast to the base output's dtype).
 /// </summary>
 public sealed class LoraLayer : IDisposable
 {
@@ -23,9 +24,10 @@ public sealed class LoraLayer : IDisposable
         Alpha = alpha;
         Scaling = useRslora ? alpha / Math.Sqrt(rank) : alpha / rank;
         Dropout = dropout;
-        var weight = target.Weight;
-        A = new Parameter(zeros([rank, target.InFeatures], weight.dtype, weight.device), requires_grad: false);
-        B = new Parameter(zeros([target.OutFeatures, rank], weight.dtype, weight.device), requires_grad: false);
+        // Float32 whatever the base dtype, as PEFT's autocast_adapter_dtype does: bf16/fp16 factors train poorly.
+        var device = target.Weight.device;
+        A = new Parameter(zeros([rank, target.InFeatures], ScalarType.Float32, device), requires_grad: false);
+        B = new Parameter(zeros([target.OutFeatures, rank], ScalarType.Float32, device), requires_grad: false);
     }
 
     /// <summary>The adapted module's name in the model, e.g. <c>model.layers.0.self_attn.q_proj</c>.</summary>
@@ -59,7 +61,7 @@ public sealed class LoraLayer : IDisposable
     {
         using var scope = NewDisposeScope();
         // PEFT also computes the delta in float32 on CPU for half-precision weights.
-        var delta = B.to_type(ScalarType.Float32).mm(A.to_type(ScalarType.Float32)).mul_(Scaling);
+        var delta = B.mm(A).mul_(Scaling);
         return delta.MoveToOuterDisposeScope();
     }
 

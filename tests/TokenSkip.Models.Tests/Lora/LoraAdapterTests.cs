@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TokenSkip.Core.Generation;
 using TokenSkip.Models.Checkpoints;
-using TokenSkip.Models.Configuration;
+using TokenSkip.Models.Inference;
 using TokenSkip.Models.Lora;
 using TokenSkip.Models.Transformer;
 using TokenSkip.TestSupport;
@@ -101,6 +102,40 @@ public sealed class LoraAdapterTests
         Assert.True(MaxDifference(unmerged, again) < 1e-4);
         Assert.True(MaxDifference(baseLogits, Logits(model)) < 1e-4);
         Assert.True(MaxDifference(baseWeight, Values(model.Body.Layers[1].FeedForward.DownProjection.Weight)) < 1e-6);
+    }
+
+    [Fact]
+    public void GenerationWithTheKvCacheSeesTheUnmergedAdapter()
+    {
+        using var model = TinyModels.Create();
+        using var adapter = LoraAdapter.Create(model, new LoraConfig(), seed: 2);
+        Randomize(adapter, seed: 5);
+        var generator = new TextGenerator(model);
+        var options = new GenerationOptions { MaxNewTokens = 12, IgnoreEndOfSequence = true };
+
+        var unmerged = generator.Generate([3, 17, 42], options).OutputIds;
+        adapter.Merge();
+        var merged = generator.Generate([3, 17, 42], options).OutputIds;
+        adapter.Unmerge();
+        adapter.Dispose();
+        var plain = generator.Generate([3, 17, 42], options).OutputIds;
+
+        Assert.Equal(merged, unmerged);
+        Assert.NotEqual(plain, unmerged);
+    }
+
+    [Fact]
+    public void FactorsStayFloat32OnAHalfPrecisionModel()
+    {
+        using var model = TinyModels.Create(dtype: ScalarType.BFloat16);
+        using var adapter = LoraAdapter.Create(model, new LoraConfig(), seed: 2);
+        Randomize(adapter, seed: 5);
+        var unmerged = Logits(model);
+        adapter.Merge();
+
+        Assert.All(adapter.NamedTensors(), p => Assert.Equal(ScalarType.Float32, p.Value.dtype));
+        Assert.Equal(ScalarType.BFloat16, model.Body.Layers[0].Attention.QueryProjection.Weight.dtype);
+        Assert.True(MaxDifference(unmerged, Logits(model)) < 0.1 * unmerged.Max(Math.Abs)); // bf16 rounding of the merged weights
     }
 
     [Fact]
