@@ -21,7 +21,7 @@ internal static class TrainCommand
     public static Command Create(CliConsole console)
     {
         var model = new ModelOptions();
-        var data = new Option<string>("--data") { Description = "Training data, JSON Lines: {instruction,input,output} or {messages:[...]} per line.", Required = true };
+        var data = new Option<string>("--data") { Description = "Training data: JSON Lines of {instruction,input,output} or {messages:[...]} records (or one JSON array of them).", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Output folder: the PEFT adapter (or, with --full, the model), and checkpoint-N/ folders.", Required = true };
         var full = new Option<bool>("--full") { Description = "Train all weights of the model instead of a LoRA adapter." };
         var rank = new Option<int>("--lora-rank") { Description = "LoRA rank r.", DefaultValueFactory = _ => 8 };

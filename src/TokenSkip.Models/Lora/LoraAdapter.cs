@@ -166,12 +166,6 @@ public sealed class LoraAdapter : IDisposable
         var file = SafeTensorsFile.Open(path);
         var destinations = Destinations();
         var filled = new Dictionary<string, string>(StringComparer.Ordinal);
-        var wasMerged = IsMerged;
-        if (wasMerged)
-        {
-            Unmerge();
-        }
-
         foreach (var key in file.Entries.Keys.OrderBy(k => k, StringComparer.Ordinal))
         {
             var (canonical, destination) = Resolve(destinations, path, key);
@@ -200,6 +194,13 @@ public sealed class LoraAdapter : IDisposable
         {
             throw new ModelFormatException(path,
                 $"missing tensor '{missing[0]}'{(missing.Count > 1 ? $" (and {missing.Count - 1} more)" : string.Empty)}");
+        }
+
+        // Validated: only now touch the weights (a merged adapter comes out of W first and goes back in after).
+        var wasMerged = IsMerged;
+        if (wasMerged)
+        {
+            Unmerge();
         }
 
         foreach (var (canonical, key) in filled)

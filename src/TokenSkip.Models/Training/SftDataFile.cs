@@ -8,6 +8,7 @@ namespace TokenSkip.Models.Training;
 /// Reads SFT data from JSON Lines: one object per line, either an Alpaca record <c>{"instruction", "input",
 /// "output"}</c> (as TokenSkip writes them; <c>input</c> may be absent) or a chat record
 /// <c>{"messages": [{"role", "content"}, ...]}</c> ending with the assistant's answer. Blank lines are skipped.
+/// A file that is one JSON array of such records (LLaMA-Factory's dataset layout) is read too.
 /// </summary>
 public static class SftDataFile
 {
@@ -18,6 +19,11 @@ public static class SftDataFile
         if (!File.Exists(path))
         {
             throw new ModelFormatException(path, "data file not found");
+        }
+
+        if (StartsWithArray(path))
+        {
+            return ReadArray(path, family);
         }
 
         var samples = new List<SftSample>();
@@ -49,11 +55,53 @@ public static class SftDataFile
         return samples;
     }
 
+    private static IReadOnlyList<SftSample> ReadArray(string path, ModelFamily family)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException(path, $"invalid JSON ({e.Message})", e);
+        }
+
+        using (document)
+        {
+            var samples = new List<SftSample>();
+            foreach (var (record, index) in document.RootElement.EnumerateArray().Select((r, i) => (r, i)))
+            {
+                try
+                {
+                    samples.Add(Render(record, family));
+                }
+                catch (Exception e) when (e is ArgumentException or FormatException)
+                {
+                    throw new ModelFormatException(path, $"record {index}: {Message(e)}", e);
+                }
+            }
+
+            return samples.Count > 0 ? samples : throw new ModelFormatException(path, "holds no records");
+        }
+    }
+
+    private static bool StartsWithArray(string path)
+    {
+        using var reader = new StreamReader(path);
+        int c;
+        while ((c = reader.Read()) >= 0 && char.IsWhiteSpace((char)c))
+        {
+        }
+
+        return c == '[';
+    }
+
     private static SftSample Render(JsonElement root, ModelFamily family)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new FormatException("each line must be a JSON object");
+            throw new FormatException("each record must be a JSON object");
         }
 
         if (root.TryGetProperty("messages", out var messages))

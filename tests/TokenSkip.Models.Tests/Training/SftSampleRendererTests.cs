@@ -75,4 +75,19 @@ public sealed class SftSampleRendererTests
         var error = Assert.Throws<ModelFormatException>(() => SftDataFile.Read(path, ModelFamily.Qwen2));
         Assert.Contains("train.jsonl: line 4: missing field 'output'", error.Message);
     }
+
+    [Fact]
+    public void AJsonArrayOfRecordsIsReadToo()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Combine("train.json");
+        File.WriteAllText(path, " [{\"instruction\":\"Say hi.\",\"input\":\"\",\"output\":\"hi\"}, {\"instruction\":\"x\"}]");
+
+        var error = Assert.Throws<ModelFormatException>(() => SftDataFile.Read(path, ModelFamily.Qwen2));
+        Assert.Contains("train.json: record 1: missing field 'output'", error.Message);
+
+        File.WriteAllText(path, "[{\"instruction\":\"Say hi.\",\"input\":\"\",\"output\":\"hi\"}]");
+        var sample = Assert.Single(SftDataFile.Read(path, ModelFamily.Qwen2));
+        Assert.EndsWith("<|im_start|>user\nSay hi.<|im_end|>\n<|im_start|>assistant\n", sample.Prompt);
+    }
 }
