@@ -102,6 +102,9 @@ public sealed class SftTrainer
         }
 
         _target.BeginTraining();
+
+        // Grad mode is per thread: a caller inside no_grad must not silently train nothing.
+        using var gradMode = enable_grad();
         try
         {
             while (step < totalSteps)
