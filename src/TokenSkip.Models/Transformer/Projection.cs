@@ -1,3 +1,4 @@
+using TokenSkip.Models.Lora;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,6 +37,16 @@ public sealed class Projection : NamedModule
     /// <summary>The bias, shape [out], or null.</summary>
     public Parameter? Bias { get; }
 
+    /// <summary>
+    /// The LoRA update attached by a <see cref="LoraAdapter"/>, or null. While attached and not merged its low-rank
+    /// term is added to every output, so a fast path that bypasses <c>linear</c> must add it too (or be skipped).
+    /// </summary>
+    internal LoraLayer? Lora { get; set; }
+
     /// <summary>Applies the projection to the last dimension of <paramref name="x"/>.</summary>
-    public Tensor Forward(Tensor x) => nn.functional.linear(x, Weight, Bias);
+    public Tensor Forward(Tensor x)
+    {
+        var output = nn.functional.linear(x, Weight, Bias);
+        return Lora is { } lora ? lora.AddTo(output, x) : output;
+    }
 }
