@@ -1,3 +1,4 @@
+using TokenSkip.Core.IO;
 namespace TokenSkip.Models.Checkpoints;
 
 /// <summary>The files of a Hugging Face model folder that describe its tokenizer and generation defaults.</summary>

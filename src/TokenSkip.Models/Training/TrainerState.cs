@@ -1,3 +1,4 @@
+using TokenSkip.Core.IO;
 using System.Text.Json;
 using TokenSkip.Models.Checkpoints;
 
