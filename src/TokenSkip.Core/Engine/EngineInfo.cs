@@ -1,0 +1,9 @@
+using TokenSkip.Core.Prompts;
+
+namespace TokenSkip.Core.Engine;
+
+/// <summary>What callers need to know about the model behind an engine.</summary>
+/// <param name="ModelId">A name for the model (folder name or served model id).</param>
+/// <param name="Family">The prompt family (chat template and TokenSkip format).</param>
+/// <param name="ContextLength">The most tokens a prompt plus its completion may hold.</param>
+public sealed record EngineInfo(string ModelId, ModelFamily Family, int ContextLength);
