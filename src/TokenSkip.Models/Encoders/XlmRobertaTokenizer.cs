@@ -82,8 +82,9 @@ public sealed class XlmRobertaTokenizer : IEncoderTokenizer
             using var stream = File.OpenRead(file);
             sentencePiece = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
         }
-        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Protobuf errors derive from IOException, so nothing is filtered: the file exists, anything else is its content.
             throw new ModelFormatException(file, $"not a readable SentencePiece model ({e.Message})", e);
         }
 
@@ -155,10 +156,17 @@ public sealed class XlmRobertaTokenizer : IEncoderTokenizer
         {
             lengths[k] = k < segment.Length && char.IsLowSurrogate(segment[k])
                 ? -1
-                : (_sentencePiece.Normalizer?.Normalize(segment[..k]) ?? segment[..k]).Length;
+                : NormalizedLength(segment[..k]);
         }
 
         return lengths;
+    }
+
+    // The tokenizer's public Normalizer skips the model's character map, so ask the encoder (stopping after one token).
+    private int NormalizedLength(string text)
+    {
+        _sentencePiece.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false, maxTokenCount: 1, out var normalized, out _);
+        return (normalized ?? text).Length;
     }
 
     // Source span of the normalised range [from, to): from the last prefix whose normal form ends at or before `from`
