@@ -168,14 +168,13 @@ public sealed class SurprisalScorer : IImportanceScorer
 
         // BOS is left out of the alignment: a tokenizer may decode it as text (Qwen's "<|endoftext|>").
         var textIds = _tokenizer.Encode(text);
-        var textSpans = TokenSpanAligner.Align(_tokenizer, textIds, text);
-        if (textSpans is null)
+        if (TokenSpanAligner.Align(_tokenizer, textIds, text) is not var (textSpans, textIncomplete))
         {
             return AttributeWordByWord(text, words, bos);
         }
 
         ids.AddRange(textIds);
-        var tokenSpans = ids.Count == textIds.Count ? textSpans : [default, .. textSpans];
+        var offset = ids.Count - textIds.Count;
 
         var shares = new List<(int, double)>[ids.Count];
         var pending = new List<int>();
@@ -183,11 +182,12 @@ public sealed class SurprisalScorer : IImportanceScorer
         for (var i = 0; i < ids.Count; i++)
         {
             shares[i] = [];
-            var span = tokenSpans[i];
-            if (i == 0 && bos is not null)
+            if (i < offset)
             {
                 continue;
             }
+
+            var span = textSpans[i - offset];
 
             while (first < words.Count && words[first].End <= span.Start && span.Length > 0)
             {
@@ -207,8 +207,8 @@ public sealed class SurprisalScorer : IImportanceScorer
 
             if (covered == 0)
             {
-                // An empty span starts a character completed later; whitespace-only tokens count for no word.
-                if (span.Length == 0)
+                // A token that starts a character completed later counts with the completing token; whitespace counts for no word.
+                if (textIncomplete[i - offset])
                 {
                     pending.Add(i);
                 }
@@ -258,7 +258,7 @@ public sealed class SurprisalScorer : IImportanceScorer
     }
 
     // surprisal[i] = -log p(ids[i] | ids[..i]) for i ≥ 1; surprisal[0] is left 0.
-    private double[] Surprisals(IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    internal double[] Surprisals(IReadOnlyList<int> ids, CancellationToken cancellationToken)
     {
         var count = ids.Count;
         var surprisal = new double[count];

@@ -8,10 +8,10 @@ internal static class TokenSpanAligner
 {
     /// <summary>
     /// Spans in <paramref name="text"/> of each of <paramref name="ids"/>, or null when the decoded text differs from <paramref name="text"/> other than in whitespace (a
-    /// tokenizer's dummy-prefix space, say). A token that only starts a multi-byte character gets an empty span; the
-    /// token that completes the character covers it.
+    /// tokenizer's dummy-prefix space, say). A token that only starts a multi-byte character decodes to nothing yet:
+    /// it is marked incomplete and gets an empty span, and the token that completes the character covers it.
     /// </summary>
-    public static TextSpan[]? Align(ITextTokenizer tokenizer, IReadOnlyList<int> ids, string text)
+    public static (TextSpan[] Spans, bool[] Incomplete)? Align(ITextTokenizer tokenizer, IReadOnlyList<int> ids, string text)
     {
         var decoder = new IncrementalDecoder(tokenizer);
         var ends = new int[ids.Count];
@@ -35,15 +35,17 @@ internal static class TokenSpanAligner
         }
 
         var spans = new TextSpan[ids.Count];
+        var incomplete = new bool[ids.Count];
         var previous = 0;
         for (var i = 0; i < ids.Count; i++)
         {
             var from = map[previous];
             spans[i] = new TextSpan(from, map[ends[i]] - from);
+            incomplete[i] = ends[i] == previous;
             previous = ends[i];
         }
 
-        return spans;
+        return (spans, incomplete);
     }
 
     // map[i] = position in `text` of decoded[i] (and map[decoded.Length] = text.Length), matching characters one to one
