@@ -27,7 +27,9 @@ namespace TokenSkip.Models.Compression;
 /// <para>
 /// Kept words are re-joined as the reference's detokenizer does: for XLM-RoBERTa a word is preceded by a space when
 /// its first piece starts with "▁" (so "Hello" "." gives "Hello."); for BERT every word is separated by a space
-/// ("3 . 5"). Not thread-safe.
+/// ("3 . 5"). One deliberate departure: the reference concatenates compressed chunks with no separator, gluing the
+/// last kept word of a chunk to the first of the next ("step.Then"); here words across a chunk border are joined by the
+/// same rule as inside a chunk. Not thread-safe.
 /// </para>
 /// </remarks>
 public sealed class LlmLingua2Scorer : IImportanceScorer

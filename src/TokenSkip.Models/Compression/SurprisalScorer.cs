@@ -131,7 +131,7 @@ public sealed class SurprisalScorer : IImportanceScorer
 
         var (ids, shares, hasBos) = Attribute(text, spans);
         var surprisal = Surprisals(ids, cancellationToken);
-        if (!hasBos)
+        if (!hasBos && ids.Count > 0)
         {
             surprisal[0] = ids.Count > 1 ? surprisal.Skip(1).Average() : 0.0;
         }
