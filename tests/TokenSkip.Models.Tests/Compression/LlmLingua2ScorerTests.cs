@@ -133,6 +133,19 @@ public sealed class LlmLingua2ScorerTests
     }
 
     [Fact]
+    public void ScoringLeavesNoTensorAlive()
+    {
+        using var folder = new TempFolder();
+        using var scorer = LlmLingua2Scorer.Load(TinyEncoders.WriteXlmRoberta(folder), maxBatchSize: 2);
+        scorer.Score([Sentence]);
+
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        scorer.Score([Sentence, "Step 1: 3+4=7.", Sentence]);
+
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void CancellationStopsBetweenBatches()
     {
         using var folder = new TempFolder();

@@ -138,6 +138,19 @@ public sealed class SurprisalScorerTests
     }
 
     [Fact]
+    public void ScoringLeavesNoTensorAlive()
+    {
+        using var model = TinyModels.Create(TinyModels.Config(maxPositions: 64));
+        using var scorer = new SurprisalScorer(model, new CharTokenizer(), window: 16);
+        scorer.Score(["ab cd."]);
+
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        scorer.Score(["ab cd.", "she sells 9 eggs at 2 each, so 18."]);
+
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void EmptyTextsHaveNoWords()
     {
         using var model = TinyModels.Create(TinyModels.Config(maxPositions: 64));

@@ -130,6 +130,24 @@ public sealed class TokenClassificationModelTests
     }
 
     [Fact]
+    public void Bfloat16WeightsGiveCloseProbabilitiesWithoutLeakingTensors()
+    {
+        using var folder = new TempFolder();
+        var path = TinyEncoders.WriteXlmRoberta(folder);
+        using var full = TokenClassificationModel.Load(path);
+        using var half = TokenClassificationModel.Load(path, new Runtime.ModelLoadOptions { DType = ScalarType.BFloat16 });
+        int[] sequence = [0, 7, 9, 11, 13, 2];
+        full.KeepProbabilities([sequence]);
+
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var exact = full.KeepProbabilities([sequence, sequence[..3]])[0];
+        var approximate = half.KeepProbabilities([sequence])[0];
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Assert.All(exact.Zip(approximate), p => Assert.True(Math.Abs(p.First - p.Second) < 0.05, $"{p.First} vs {p.Second}"));
+    }
+
+    [Fact]
     public void CheckpointProblemsNameTheTensor()
     {
         using var folder = new TempFolder();
