@@ -1,3 +1,4 @@
+using TokenSkip.Core.IO;
 using TokenSkip.Models.Checkpoints;
 using TokenSkip.Models.Runtime;
 using TokenSkip.Models.Transformer;
