@@ -41,6 +41,15 @@ public sealed class CotCompressor
         _options = (options ?? PruningOptions.None).Validate();
     }
 
+    /// <summary>The scorer's name (provenance).</summary>
+    public string ScorerName => _scorer.Name;
+
+    /// <summary>The scorer's model folder (provenance).</summary>
+    public string ScorerModelPath => _scorer.ModelPath;
+
+    /// <summary>The pruning options applied.</summary>
+    public PruningOptions Options => _options;
+
     /// <summary>Scores <paramref name="cots"/> in one batch; compress each at any γ with <see cref="Compress(ScoredCot, CompressionRatio)"/>.</summary>
     /// <exception cref="OperationCanceledException">Cancelled (checked between scorer batches).</exception>
     public IReadOnlyList<ScoredCot> Score(IReadOnlyList<string> cots, CancellationToken cancellationToken = default)
