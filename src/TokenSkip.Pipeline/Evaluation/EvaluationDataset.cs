@@ -23,6 +23,9 @@ public sealed class EvaluationDataset
     /// <summary>The detected layout.</summary>
     public DatasetLayout Layout { get; }
 
+    /// <summary>The layout's short name: "gsm8k" or "math".</summary>
+    public string LayoutName => Layout == DatasetLayout.Gsm8k ? "gsm8k" : "math";
+
     /// <summary>The samples in file order.</summary>
     public IReadOnlyList<EvaluationSample> Samples { get; }
 

@@ -7,6 +7,7 @@ public sealed record EvaluationRow
 {
     /// <summary>The compression ratio (1.0 for the original model).</summary>
     [JsonPropertyName("gamma")]
+    [JsonConverter(typeof(GammaJsonConverter))]
     public required double Gamma { get; init; }
 
     /// <summary>The baseline ("original", "truncation"); absent on TokenSkip rows.</summary>

@@ -54,7 +54,7 @@ public sealed class EvaluationRunner
         {
             Results = rows,
             Data = dataset.Path,
-            Layout = dataset.Layout == DatasetLayout.Gsm8k ? "gsm8k" : "math",
+            Layout = dataset.LayoutName,
             Model = store.Info.Model,
             MaxNewTokens = _options.MaxNewTokens,
             RatioReference = ratioReference,

@@ -29,6 +29,8 @@ public sealed class EvaluationStore
     private readonly Dictionary<(EvaluationStage Stage, string Id), SampleRecord> _samples = [];
     private readonly Dictionary<EvaluationStage, ThroughputRecord> _throughput = [];
 
+    private bool _infoWritten;
+
     private EvaluationStore(string folder, EvaluationRunInfo info)
     {
         Folder = folder;
@@ -41,7 +43,10 @@ public sealed class EvaluationStore
     /// <summary>What the run is.</summary>
     public EvaluationRunInfo Info { get; }
 
-    /// <summary>Opens (creating if needed) the run folder and loads the rows already there.</summary>
+    /// <summary>
+    /// Opens (creating if needed) the run folder and loads the rows already there; <c>run.json</c> is written with
+    /// the first row.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The folder holds a run of another data file, model or limit.</exception>
     /// <exception cref="FormatException">A stored line is malformed; the message names file and line.</exception>
     public static EvaluationStore Open(string folder, EvaluationRunInfo info)
@@ -57,12 +62,8 @@ public sealed class EvaluationStore
             CheckSame(infoPath, "max_new_tokens", existing.MaxNewTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 info.MaxNewTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        else
-        {
-            AtomicFile.WriteAllText(infoPath, JsonSerializer.Serialize(info, JsonOptions) + "\n");
-        }
 
-        var store = new EvaluationStore(folder, info);
+        var store = new EvaluationStore(folder, info) { _infoWritten = File.Exists(infoPath) };
         foreach (var record in ReadLines<SampleRecord>(store.SamplesPath))
         {
             store._samples[(StageOf(record.Method, record.Gamma), record.Id)] = record;
@@ -111,8 +112,15 @@ public sealed class EvaluationStore
         }
     }
 
-    private static void AppendLine<T>(string path, T record)
+    // run.json comes with the first row, so a run that fails before producing one (a wrong model path) binds nothing.
+    private void AppendLine<T>(string path, T record)
     {
+        if (!_infoWritten)
+        {
+            AtomicFile.WriteAllText(Path.Combine(Folder, RunInfoFileName), JsonSerializer.Serialize(Info, JsonOptions) + "\n");
+            _infoWritten = true;
+        }
+
         var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, JsonOptions) + "\n");
         using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
         stream.Write(bytes);

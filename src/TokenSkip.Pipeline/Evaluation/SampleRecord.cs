@@ -11,6 +11,7 @@ public sealed record SampleRecord
 
     /// <summary>The compression ratio.</summary>
     [JsonPropertyName("gamma")]
+    [JsonConverter(typeof(GammaJsonConverter))]
     public required double Gamma { get; init; }
 
     /// <summary>The sample's id.</summary>

@@ -11,6 +11,7 @@ public sealed record ThroughputRecord
 
     /// <summary>The compression ratio.</summary>
     [JsonPropertyName("gamma")]
+    [JsonConverter(typeof(GammaJsonConverter))]
     public required double Gamma { get; init; }
 
     /// <summary>Prompts generated together in the batch.</summary>

@@ -35,7 +35,9 @@ public sealed class EvaluationReportWriterTests : IDisposable
     {
         EvaluationReportWriter.Write(_folder.Path, Report);
 
-        using var json = JsonDocument.Parse(File.ReadAllText(_folder.Combine("results.json")));
+        var text = File.ReadAllText(_folder.Combine("results.json"));
+        Assert.Contains("\"gamma\": 1.0,", text);
+        using var json = JsonDocument.Parse(text);
         var rows = json.RootElement.GetProperty("results").EnumerateArray().ToArray();
         Assert.Equal(6, rows.Length);
         Assert.Equal(["gamma", "accuracy", "mean_cot_tokens", "actual_ratio", "latency_ms_per_sample", "samples", "mean_generated_tokens",
