@@ -31,7 +31,9 @@ internal static class EvalCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, cancellationToken) =>
+        // The work runs off the invocation thread: System.CommandLine answers Ctrl-C by cancelling the token and
+        // waiting for the action's task, which must therefore be pending (a synchronous action is killed outright).
+        command.SetAction((parse, cancellationToken) => Task.Run(() =>
         {
             var options = new EvaluationOptions
             {
@@ -69,8 +71,8 @@ internal static class EvalCommand
             EvaluationReportWriter.Write(outputFolder, report);
             console.Out.Write(EvaluationMarkdown.Render(report));
             console.Error.WriteLine($"wrote {Path.Combine(outputFolder, EvaluationReportWriter.JsonFileName)}, {EvaluationReportWriter.MarkdownFileName} and {EvaluationReportWriter.PlotFileName}");
-            return Task.FromResult(0);
-        });
+            return 0;
+        }, CancellationToken.None));
         return command;
     }
 }
