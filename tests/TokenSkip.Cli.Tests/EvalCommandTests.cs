@@ -72,6 +72,23 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("run.json: this folder holds a run with model", error);
     }
 
+    [SkippableFact]
+    public async Task CancellingStopsWithTheResumeHintAndWritesNoResults()
+    {
+        var model = _folder.Combine("model");
+        TinyQwen.Write(model);
+        var output = _folder.Combine("out");
+        using var error = new StringWriter();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        var code = await TokenSkipCli.RunAsync(["eval", "-m", model, "--data", WriteData(), "--ratios", "1.0", "-o", output], TextWriter.Null, error, cancelled.Token);
+
+        Assert.Equal(130, code);
+        Assert.Contains("rerun the same command to resume", error.ToString());
+        Assert.False(File.Exists(Path.Combine(output, "results.json")));
+    }
+
     [Theory]
     [InlineData(new[] { "--ratios", "1.0,0.3" }, "--ratios: '0.3' is not a compression ratio between 0.5 and 1.0")]
     [InlineData(new[] { "--ratios", "," }, "--ratios is empty")]
