@@ -18,14 +18,8 @@ public static class EvaluationMarkdown
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var row in report.Results)
         {
-            var method = row.Method switch
-            {
-                null => "TokenSkip",
-                EvaluationMethod.Original => "original",
-                _ => "truncation",
-            };
             text.AppendLine(Invariant(
-                $"| {method} | {row.Gamma:0.0#} | {100 * row.Accuracy:0.0}% | {row.MeanCotTokens:0.0} | {Optional(row.ActualRatio, "0.00")} | {row.LatencyMsPerSample:0.0} | {Optional(row.ThroughputSamplesPerSecond, "0.00")} | {Optional(row.ThroughputTokensPerSecond, "0.0")} | {row.ThroughputBatchSize} | {row.Samples} |"));
+                $"| {row.MethodName} | {row.Gamma:0.0#} | {100 * row.Accuracy:0.0}% | {row.MeanCotTokens:0.0} | {Optional(row.ActualRatio, "0.00")} | {row.LatencyMsPerSample:0.0} | {Optional(row.ThroughputSamplesPerSecond, "0.00")} | {Optional(row.ThroughputTokensPerSecond, "0.0")} | {row.ThroughputBatchSize} | {row.Samples} |"));
         }
 
         return text.ToString();

@@ -17,16 +17,11 @@ public static class EvaluationPlot
         ArgumentNullException.ThrowIfNull(report);
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        var groups = report.Results.GroupBy(r => r.Method).ToArray();
+        var groups = report.Results.GroupBy(r => r.MethodName).ToArray();
         for (var i = 0; i < groups.Length; i++)
         {
             var rows = groups[i].OrderBy(r => r.Gamma).ToArray();
-            var name = groups[i].Key switch
-            {
-                null => "TokenSkip",
-                EvaluationMethod.Original => "original",
-                _ => "truncation",
-            };
+            var name = groups[i].Key;
             var color = palette.GetColor(i);
             var gammas = rows.Select(r => r.Gamma).ToArray();
 

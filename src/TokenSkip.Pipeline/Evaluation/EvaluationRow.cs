@@ -15,6 +15,10 @@ public sealed record EvaluationRow
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public EvaluationMethod? Method { get; init; }
 
+    /// <summary>The method's name for reports ("tokenskip" when <see cref="Method"/> is absent).</summary>
+    [JsonIgnore]
+    public string MethodName => EvaluationStage.MethodName(Method ?? EvaluationMethod.TokenSkip);
+
     /// <summary>Fraction of samples answered correctly (0..1).</summary>
     [JsonPropertyName("accuracy")]
     public required double Accuracy { get; init; }

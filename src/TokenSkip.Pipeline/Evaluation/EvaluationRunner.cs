@@ -1,4 +1,3 @@
-using TokenSkip.Core;
 using TokenSkip.Core.Answers;
 using TokenSkip.Core.Prompts;
 
@@ -12,9 +11,6 @@ namespace TokenSkip.Pipeline.Evaluation;
 /// </summary>
 public sealed class EvaluationRunner
 {
-    private static readonly EvaluationStage TokenSkipUncompressed = new(EvaluationMethod.TokenSkip, CompressionRatio.Uncompressed);
-    private static readonly EvaluationStage Original = new(EvaluationMethod.Original, CompressionRatio.Uncompressed);
-
     private readonly IEvaluationModel _model;
     private readonly EvaluationOptions _options;
     private readonly TimeProvider _time;
@@ -37,11 +33,11 @@ public sealed class EvaluationRunner
         var stages = _options.Stages();
         // With no adapter the original model and γ = 1.0 TokenSkip get the same prompt from the same model:
         // greedy decoding makes the same text, so the original reuses those rows instead of generating twice.
-        var originalReusesUncompressed = stages.Contains(TokenSkipUncompressed);
+        var originalReusesUncompressed = stages.Contains(EvaluationStage.TokenSkipUncompressed);
         for (var i = 0; i < stages.Count; i++)
         {
             var stage = stages[i];
-            var reuse = stage == Original && originalReusesUncompressed ? TokenSkipUncompressed : null;
+            var reuse = stage == EvaluationStage.OriginalModel && originalReusesUncompressed ? EvaluationStage.TokenSkipUncompressed : null;
             RunStage(stage, i + 1, stages.Count, reuse, dataset.Samples, store, progress, cancellationToken);
             MeasureThroughput(stage, i + 1, stages.Count, reuse, dataset.Samples, store, progress, cancellationToken);
         }
@@ -83,10 +79,9 @@ public sealed class EvaluationRunner
 
     private SampleRecord Generate(EvaluationStage stage, EvaluationSample sample, EvaluationStore store, CancellationToken cancellationToken)
     {
-        var gamma = stage.Method == EvaluationMethod.TokenSkip ? stage.Gamma : CompressionRatio.Uncompressed;
-        var prompt = TokenSkipPromptBuilder.BuildPrompt(_model.Family, sample.Question, gamma);
+        var prompt = TokenSkipPromptBuilder.BuildPrompt(_model.Family, sample.Question, stage.PromptRatio);
         var limit = stage.Method == EvaluationMethod.Truncation
-            ? stage.TruncationCap((store.Find(Original, sample.Id)
+            ? stage.TruncationCap((store.Find(EvaluationStage.OriginalModel, sample.Id)
                 ?? throw new InvalidOperationException($"truncation needs the original model's row for sample {sample.Id}")).GeneratedTokens)
             : _options.MaxNewTokens;
         var started = _time.GetTimestamp();
@@ -125,8 +120,7 @@ public sealed class EvaluationRunner
         }
 
         var batch = samples.Take(_options.BatchSize).ToArray();
-        var gamma = stage.Method == EvaluationMethod.TokenSkip ? stage.Gamma : CompressionRatio.Uncompressed;
-        var prompts = batch.Select(s => TokenSkipPromptBuilder.BuildPrompt(_model.Family, s.Question, gamma)).ToArray();
+        var prompts = batch.Select(s => TokenSkipPromptBuilder.BuildPrompt(_model.Family, s.Question, stage.PromptRatio)).ToArray();
         var correct = samples.Count(s => store.Find(stage, s.Id)!.Correct);
         progress?.Report(new EvaluationProgress(stage, number, count, samples.Count, samples.Count, correct, samples.Count, TimeSpan.Zero, MeasuringThroughput: true));
         var started = _time.GetTimestamp();

@@ -1,13 +1,8 @@
-using TokenSkip.Core;
-
 namespace TokenSkip.Pipeline.Evaluation;
 
 /// <summary>Turns the finished samples of each stage into its metrics (TokenSkip's definitions, see each field of <see cref="EvaluationRow"/>).</summary>
 public static class EvaluationSummarizer
 {
-    private static readonly EvaluationStage TokenSkipUncompressed = new(EvaluationMethod.TokenSkip, CompressionRatio.Uncompressed);
-    private static readonly EvaluationStage Original = new(EvaluationMethod.Original, CompressionRatio.Uncompressed);
-
     /// <summary>One row per stage, in the given order; <paramref name="ratioReference"/> says what actual ratios divide by.</summary>
     /// <exception cref="ArgumentException">A stage has no samples.</exception>
     public static IReadOnlyList<EvaluationRow> Summarize(
@@ -17,8 +12,8 @@ public static class EvaluationSummarizer
         ArgumentNullException.ThrowIfNull(stages);
         var rows = stages.Select(s => Row(s.Stage, s.Samples, s.Throughput)).ToList();
         var byStage = stages.Select(s => s.Stage).Zip(rows).ToDictionary(p => p.First, p => p.Second);
-        var (reference, name) = byStage.TryGetValue(TokenSkipUncompressed, out var uncompressed) ? (uncompressed, "gamma=1.0")
-            : byStage.TryGetValue(Original, out var original) ? (original, "original")
+        var (reference, name) = byStage.TryGetValue(EvaluationStage.TokenSkipUncompressed, out var uncompressed) ? (uncompressed, "gamma=1.0")
+            : byStage.TryGetValue(EvaluationStage.OriginalModel, out var original) ? (original, "original")
             : (null, null);
         ratioReference = name;
         return rows.Select(r => r with

@@ -57,7 +57,7 @@ public sealed class EvaluationReportWriterTests : IDisposable
 
         var lines = File.ReadAllLines(_folder.Combine("results.md")).Where(l => l.StartsWith('|')).ToArray();
         Assert.Equal(8, lines.Length);
-        Assert.Equal("| TokenSkip | 0.7 | 85.0% | 210.0 | 0.70 | 100.0 | 2.50 | 500.0 | 8 | 1319 |", lines[3]);
+        Assert.Equal("| tokenskip | 0.7 | 85.0% | 210.0 | 0.70 | 100.0 | 2.50 | 500.0 | 8 | 1319 |", lines[3]);
         Assert.StartsWith("| truncation | 0.5 | 10.0% |", lines[7]);
     }
 

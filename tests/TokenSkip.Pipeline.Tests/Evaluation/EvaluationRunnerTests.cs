@@ -42,7 +42,7 @@ public sealed class EvaluationRunnerTests : IDisposable
         var report = Run(model, Options);
 
         Assert.Equal(["tokenskip γ=1.0", "tokenskip γ=0.6", "original γ=1.0", "truncation γ=0.6"],
-            report.Results.Select(r => $"{(r.Method?.ToString() ?? "TokenSkip").ToLowerInvariant()} γ={new CompressionRatio(r.Gamma)}"));
+            report.Results.Select(r => $"{r.MethodName} γ={new CompressionRatio(r.Gamma)}"));
         var (full, compressed, original, truncation) = (report.Results[0], report.Results[1], report.Results[2], report.Results[3]);
         Assert.Equal("gamma=1.0", report.RatioReference);
 
