@@ -8,6 +8,8 @@
 #     libstdc++). Debian 12 ships GCC 12's. On such a system this adds Debian 13 (trixie) as an apt
 #     source pinned at priority 100 (so nothing else is ever upgraded from it) and installs only
 #     libstdc++6 (and what it strictly needs) from there.
+#  3. A font for plots: `tokenskip eval` draws results.png with ScottPlot/SkiaSharp, which reads fonts from
+#     /usr/share/fonts; without any, the plot renders with no text. Installs fonts-dejavu-core when none is there.
 set -euo pipefail
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -87,5 +89,21 @@ PIN
   else say "libstdc++6 from trixie did not provide GLIBCXX_3.4.32"; exit 1; fi
 }
 
+# --- 3. a font for evaluation plots ----------------------------------------------------------------
+ensure_font() {
+  if [ -n "$(find /usr/share/fonts -name '*.ttf' -print -quit 2>/dev/null)" ]; then
+    say "a TrueType font is installed under /usr/share/fonts: evaluation plots have text."
+    return
+  fi
+  if ! command -v apt-get >/dev/null; then
+    say "no font under /usr/share/fonts and no apt-get: evaluation plots will have no text (install any .ttf font)."
+    return
+  fi
+  say "no font under /usr/share/fonts: installing fonts-dejavu-core so evaluation plots have text."
+  as_root apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null 2>&1 \
+    || { as_root apt-get update -qq && as_root apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null; }
+}
+
 ensure_dotnet
 ensure_libstdcxx
+ensure_font

@@ -99,6 +99,7 @@ public sealed class GenerateCommandTests
     [InlineData("generate")]
     [InlineData("tokenize")]
     [InlineData("demo")]
+    [InlineData("eval")]
     public async Task EveryCommandHasHelp(string command)
     {
         var (code, output, _) = await CliRunner.RunAsync(command, "--help");

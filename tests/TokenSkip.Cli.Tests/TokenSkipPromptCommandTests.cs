@@ -1,6 +1,4 @@
 using System.Text.Json;
-using TokenSkip.Models.Configuration;
-using TokenSkip.Models.Transformer;
 using TokenSkip.TestSupport;
 using Xunit;
 
@@ -14,14 +12,12 @@ public sealed class TokenSkipPromptCommandTests
     [SkippableFact]
     public async Task RatioPromptTokenizesToTheReferenceIds()
     {
-        var tokenizer = SharedAssets.Require("tokenizers/qwen2.5/tokenizer.json");
         using var cases = JsonDocument.Parse(File.ReadAllText(SharedAssets.Require("fixtures/qwen-tokenizer/cases.json")));
         var expected = cases.RootElement.GetProperty("cases").EnumerateArray()
             .Single(c => c.GetProperty("text").GetString()!.Contains(Natalia + "<|eot_id|>0.6<|eot_id|>", StringComparison.Ordinal))
             .GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         using var folder = new TempFolder();
-        WriteTinyQwenWithRealVocabulary(folder.Path);
-        File.Copy(tokenizer, Path.Combine(folder.Path, "tokenizer.json"));
+        TinyQwen.Write(folder.Path);
 
         var (code, output, error) = await CliRunner.RunAsync("generate", "-m", folder.Path, "--prompt", Natalia, "--ratio", "0.6", "--max-tokens", "2", "--json");
 
@@ -38,17 +34,5 @@ public sealed class TokenSkipPromptCommandTests
 
         Assert.Equal(1, code);
         Assert.Contains("compression_ratio must be between 0.5 and 1.0", error);
-    }
-
-    private static void WriteTinyQwenWithRealVocabulary(string folder)
-    {
-        var config = new TransformerConfig
-        {
-            Architecture = ModelArchitecture.Qwen2, ModelType = "qwen2", HiddenSize = 8, IntermediateSize = 16, LayerCount = 1,
-            HeadCount = 2, KeyValueHeadCount = 1, HeadDim = 4, VocabularySize = 151936, MaxPositions = 256, RmsNormEpsilon = 1e-6,
-            RopeTheta = 1e6, TieWordEmbeddings = true, AttentionBias = true, EosTokenIds = [151645, 151643],
-        };
-        using var model = new CausalLanguageModel(config).InitializeRandom(1);
-        model.Save(folder);
     }
 }

@@ -26,9 +26,6 @@ internal static class PromptFormatter
         var rendered = format == PromptFormat.TokenSkip
             ? TokenSkipPromptBuilder.BuildPrompt(family, text, ratio!.Value)
             : template.Render([new PromptMessage(PromptMessage.UserRole, text)], addGenerationPrompt: true);
-        var stopIds = template.StopTokens
-            .Select(t => tokenizer.TryGetTokenId(t, out var id) ? id : -1)
-            .Where(id => id >= 0);
-        return (rendered, options with { StopTokenIds = [.. options.StopTokenIds, .. stopIds] });
+        return (rendered, options with { StopTokenIds = [.. options.StopTokenIds, .. TemplateStopTokens.Resolve(template, tokenizer)] });
     }
 }

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using TokenSkip.Cli.Infrastructure;
+using TokenSkip.Models.Inference;
+using TokenSkip.Models.Tokenization;
+using TokenSkip.Models.Transformer;
+using TokenSkip.Pipeline.Evaluation;
+
+namespace TokenSkip.Cli.Commands;
+
+/// <summary>
+/// <c>tokenskip eval</c>: evaluates a model on a GSM8K or MATH-500 jsonl at several compression ratios (and the
+/// original/truncation baselines), writing per-sample rows as they finish and results.json/.md/.png at the end.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var model = new ModelOptions();
+        var data = new Option<string>("--data", "-d") { Description = "Benchmark jsonl: GSM8K layout {question, answer} or MATH-500 layout {problem, answer}.", Required = true };
+        var ratios = new Option<string>("--ratios") { Description = "Compression ratios to evaluate, comma-separated.", DefaultValueFactory = _ => "1.0,0.9,0.8,0.7,0.6,0.5" };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N rows." };
+        var baselines = new Option<bool>("--baselines") { Description = "Also run the baselines: the original model (γ=1 prompt) and truncation (max tokens = γ × the original's length)." };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for results.json, results.md, results.png and the per-sample rows (rerun to resume).", Required = true };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens to generate per sample.", DefaultValueFactory = _ => 512 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size of the throughput measurement (1: no extra pass).", DefaultValueFactory = _ => 8 };
+
+        var command = new Command("eval", "Evaluate accuracy, CoT tokens, actual ratio, latency and throughput against γ on a GSM8K or MATH-500 jsonl.");
+        model.AddTo(command);
+        foreach (var option in new Option[] { data, ratios, limit, baselines, output, maxTokens, batchSize })
+        {
+            command.Options.Add(option);
+        }
+
+        // The work runs off the invocation thread: System.CommandLine answers Ctrl-C by cancelling the token and
+        // waiting for the action's task, which must therefore be pending (a synchronous action is killed outright).
+        command.SetAction((parse, cancellationToken) => Task.Run(() =>
+        {
+            var options = new EvaluationOptions
+            {
+                Ratios = RatioList.Parse("--ratios", parse.GetValue(ratios)!),
+                IncludeBaselines = parse.GetValue(baselines),
+                MaxNewTokens = parse.GetValue(maxTokens),
+                BatchSize = parse.GetValue(batchSize),
+            }.Validate();
+            if (parse.GetValue(limit) is < 1)
+            {
+                throw new ArgumentException("--limit must be at least 1");
+            }
+
+            var dataset = EvaluationDataset.Load(parse.GetValue(data)!, parse.GetValue(limit));
+            var folder = parse.GetValue(model.Model)!;
+            var outputFolder = parse.GetValue(output)!;
+            var store = EvaluationStore.Open(outputFolder, new EvaluationRunInfo(Path.GetFullPath(dataset.Path), Path.GetFullPath(folder), options.MaxNewTokens));
+
+            using var lm = CausalLanguageModel.Load(folder, model.Read(parse));
+            var tokenizer = TokenizerLoader.TryLoad(folder)
+                ?? throw new ArgumentException($"{folder}: evaluation needs tokenizer.json (or vocab.json) in the model folder");
+            var runner = new EvaluationRunner(new TextGeneratorEvaluationModel(new TextGenerator(lm, tokenizer)), options);
+            console.Error.WriteLine($"evaluating {dataset.Samples.Count} {dataset.LayoutName} samples from {dataset.Path} at γ = {string.Join(", ", options.Ratios)}{(options.IncludeBaselines ? " with baselines" : string.Empty)}");
+            EvaluationReport report;
+            try
+            {
+                report = EvaluationProgressDisplay.Run(console, progress => runner.Run(dataset, store, progress, cancellationToken));
+            }
+            catch (OperationCanceledException)
+            {
+                console.Error.WriteLine($"stopped: finished samples are kept in {Path.Combine(outputFolder, EvaluationStore.SamplesFileName)}; rerun the same command to resume");
+                throw;
+            }
+
+            EvaluationReportWriter.Write(outputFolder, report);
+            console.Out.Write(EvaluationMarkdown.Render(report));
+            console.Error.WriteLine($"wrote {Path.Combine(outputFolder, EvaluationReportWriter.JsonFileName)}, {EvaluationReportWriter.MarkdownFileName} and {EvaluationReportWriter.PlotFileName}");
+            return 0;
+        }, CancellationToken.None));
+        return command;
+    }
+}

@@ -1,0 +1,138 @@
+using TokenSkip.Core.Answers;
+using TokenSkip.Core.Prompts;
+
+namespace TokenSkip.Pipeline.Evaluation;
+
+/// <summary>
+/// Runs an evaluation: for each stage (<see cref="EvaluationOptions.Stages"/>) every sample is generated alone
+/// (batch 1, timed for latency), scored and stored as soon as it finishes; then, for TokenSkip and original stages,
+/// the first <see cref="EvaluationOptions.BatchSize"/> samples are generated again as one batch to measure throughput.
+/// Samples and measurements already in the store are skipped, so an interrupted run resumes where it stopped.
+/// </summary>
+public sealed class EvaluationRunner
+{
+    private readonly IEvaluationModel _model;
+    private readonly EvaluationOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a runner; <paramref name="time"/> times latency and throughput (the system clock by default).</summary>
+    public EvaluationRunner(IEvaluationModel model, EvaluationOptions options, TimeProvider? time = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Evaluates <paramref name="dataset"/>, storing rows in <paramref name="store"/>, and returns the metrics.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled; every finished sample is in the store.</exception>
+    public EvaluationReport Run(EvaluationDataset dataset, EvaluationStore store, IProgress<EvaluationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(store);
+        var stages = _options.Stages();
+        // With no adapter the original model and γ = 1.0 TokenSkip get the same prompt from the same model:
+        // greedy decoding makes the same text, so the original reuses those rows instead of generating twice.
+        var originalReusesUncompressed = stages.Contains(EvaluationStage.TokenSkipUncompressed);
+        for (var i = 0; i < stages.Count; i++)
+        {
+            var stage = stages[i];
+            var reuse = stage == EvaluationStage.OriginalModel && originalReusesUncompressed ? EvaluationStage.TokenSkipUncompressed : null;
+            RunStage(stage, i + 1, stages.Count, reuse, dataset.Samples, store, progress, cancellationToken);
+            MeasureThroughput(stage, i + 1, stages.Count, reuse, dataset.Samples, store, progress, cancellationToken);
+        }
+
+        var summary = stages.Select(s => (s,
+            (IReadOnlyList<SampleRecord>)dataset.Samples.Select(sample => store.Find(s, sample.Id)!).ToArray(),
+            store.FindThroughput(s))).ToArray();
+        var rows = EvaluationSummarizer.Summarize(summary, out var ratioReference);
+        return new EvaluationReport
+        {
+            Results = rows,
+            Data = dataset.Path,
+            Layout = dataset.LayoutName,
+            Model = store.Info.Model,
+            MaxNewTokens = _options.MaxNewTokens,
+            RatioReference = ratioReference,
+        };
+    }
+
+    private void RunStage(EvaluationStage stage, int number, int count, EvaluationStage? reuse, IReadOnlyList<EvaluationSample> samples,
+        EvaluationStore store, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var finished = samples.Select(s => store.Find(stage, s.Id)).OfType<SampleRecord>().ToArray();
+        var (completed, correct, resumed) = (finished.Length, finished.Count(r => r.Correct), finished.Length);
+        progress?.Report(new EvaluationProgress(stage, number, count, completed, samples.Count, correct, resumed, TimeSpan.Zero));
+        foreach (var sample in samples.Where(s => store.Find(stage, s.Id) is null))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var record = reuse is not null && store.Find(reuse, sample.Id) is { } same
+                ? same with { Method = stage.Method }
+                : Generate(stage, sample, store, cancellationToken);
+            store.Add(record);
+            completed++;
+            correct += record.Correct ? 1 : 0;
+            progress?.Report(new EvaluationProgress(stage, number, count, completed, samples.Count, correct, resumed, _time.GetElapsedTime(started)));
+        }
+    }
+
+    private SampleRecord Generate(EvaluationStage stage, EvaluationSample sample, EvaluationStore store, CancellationToken cancellationToken)
+    {
+        var prompt = TokenSkipPromptBuilder.BuildPrompt(_model.Family, sample.Question, stage.PromptRatio);
+        var limit = stage.Method == EvaluationMethod.Truncation
+            ? stage.TruncationCap((store.Find(EvaluationStage.OriginalModel, sample.Id)
+                ?? throw new InvalidOperationException($"truncation needs the original model's row for sample {sample.Id}")).GeneratedTokens)
+            : _options.MaxNewTokens;
+        var started = _time.GetTimestamp();
+        var completion = _model.Complete([prompt], limit, cancellationToken)[0];
+        var latency = _time.GetElapsedTime(started);
+        var score = AnswerScorer.Score(completion.Text, sample.Answer, sample.Question);
+        return new SampleRecord
+        {
+            Method = stage.Method,
+            Gamma = stage.Gamma.Value,
+            Id = sample.Id,
+            Reference = sample.Answer,
+            Prediction = score.Prediction,
+            Correct = score.IsCorrect,
+            CotTokens = _model.CountTokens(ChainOfThoughtText.From(completion.Text)),
+            GeneratedTokens = completion.GeneratedTokens,
+            MaxNewTokens = limit,
+            FinishReason = completion.FinishReason == Core.Generation.FinishReason.Stop ? "stop" : "length",
+            LatencyMs = latency.TotalMilliseconds,
+            Output = completion.Text,
+        };
+    }
+
+    private void MeasureThroughput(EvaluationStage stage, int number, int count, EvaluationStage? reuse, IReadOnlyList<EvaluationSample> samples,
+        EvaluationStore store, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (_options.BatchSize == 1 || stage.Method == EvaluationMethod.Truncation || store.FindThroughput(stage) is not null)
+        {
+            return;
+        }
+
+        if (reuse is not null && store.FindThroughput(reuse) is { } same)
+        {
+            store.Add(same with { Method = stage.Method });
+            return;
+        }
+
+        var batch = samples.Take(_options.BatchSize).ToArray();
+        var prompts = batch.Select(s => TokenSkipPromptBuilder.BuildPrompt(_model.Family, s.Question, stage.PromptRatio)).ToArray();
+        var correct = samples.Count(s => store.Find(stage, s.Id)!.Correct);
+        progress?.Report(new EvaluationProgress(stage, number, count, samples.Count, samples.Count, correct, samples.Count, TimeSpan.Zero, MeasuringThroughput: true));
+        var started = _time.GetTimestamp();
+        var completions = _model.Complete(prompts, _options.MaxNewTokens, cancellationToken);
+        var elapsed = _time.GetElapsedTime(started);
+        store.Add(new ThroughputRecord
+        {
+            Method = stage.Method,
+            Gamma = stage.Gamma.Value,
+            BatchSize = batch.Length,
+            GeneratedTokens = completions.Sum(c => c.GeneratedTokens),
+            ElapsedMs = elapsed.TotalMilliseconds,
+        });
+    }
+}
