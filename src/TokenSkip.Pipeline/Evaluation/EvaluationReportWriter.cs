@@ -1,5 +1,5 @@
 using System.Text.Json;
-using TokenSkip.Models;
+using TokenSkip.Core.IO;
 
 namespace TokenSkip.Pipeline.Evaluation;
 

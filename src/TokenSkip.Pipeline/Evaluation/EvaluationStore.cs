@@ -1,7 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using TokenSkip.Core;
-using TokenSkip.Models;
+using TokenSkip.Core.IO;
 
 namespace TokenSkip.Pipeline.Evaluation;
 
@@ -20,11 +19,6 @@ public sealed class EvaluationStore
 
     /// <summary>The run description file.</summary>
     public const string RunInfoFileName = "run.json";
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     private readonly Dictionary<(EvaluationStage Stage, string Id), SampleRecord> _samples = [];
     private readonly Dictionary<EvaluationStage, ThroughputRecord> _throughput = [];
@@ -117,14 +111,11 @@ public sealed class EvaluationStore
     {
         if (!_infoWritten)
         {
-            AtomicFile.WriteAllText(Path.Combine(Folder, RunInfoFileName), JsonSerializer.Serialize(Info, JsonOptions) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(Folder, RunInfoFileName), JsonSerializer.Serialize(Info, JsonLines.Options) + "\n");
             _infoWritten = true;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, JsonOptions) + "\n");
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        stream.Write(bytes);
-        stream.Flush(flushToDisk: true);
+        JsonLines.Append(path, record);
     }
 
     // A run killed mid-write leaves a last line without its newline: it is cut off, and the sample runs again.
@@ -135,32 +126,15 @@ public sealed class EvaluationStore
             return [];
         }
 
-        var bytes = File.ReadAllBytes(path);
-        var complete = bytes.AsSpan().LastIndexOf((byte)'\n') + 1;
-        if (complete < bytes.Length)
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
-            stream.SetLength(complete);
-        }
-
-        var lines = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n');
-        var records = new List<T>(lines.Length);
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (lines[i].Length > 0)
-            {
-                records.Add(Read<T>(lines[i], $"{path}:{i + 1}"));
-            }
-        }
-
-        return records;
+        JsonLines.PrepareForAppend(path);
+        return JsonLines.Read<T>(path).ToList();
     }
 
     private static T Read<T>(string json, string where)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, JsonOptions) ?? throw new FormatException($"{where}: empty record");
+            return JsonSerializer.Deserialize<T>(json, JsonLines.Options) ?? throw new FormatException($"{where}: empty record");
         }
         catch (JsonException e)
         {
