@@ -15,29 +15,22 @@ namespace TokenSkip.Cli.Commands;
 /// </summary>
 internal static class CompressCommand
 {
-    private const string Surprisal = SurprisalScorer.ScorerName;
-    private const string LlmLingua2 = LlmLingua2Scorer.ScorerName;
-
     public static Command Create(CliConsole console)
     {
         var model = new ModelOptions();
         model.Model.Description = "Target model folder: its tokenizer measures the ratio; with --scorer surprisal it is also the scoring LM.";
-        var scorer = new Option<string>("--scorer") { Description = $"Importance scores: {LlmLingua2} (token classifier) or {Surprisal} (causal-LM self-information).", Required = true };
-        scorer.AcceptOnlyFromAmong(LlmLingua2, Surprisal);
-        var scorerModel = new Option<string?>("--scorer-model") { Description = "LLMLingua-2 classifier folder (config.json, model.safetensors, sentencepiece.bpe.model or vocab.txt)." };
+        var scoring = new ScorerOptions();
         var ratio = new Option<string>("--ratio", "-r") { Description = "Compression ratio γ in [0.5, 1.0]: the fraction of the chain of thought to keep.", Required = true };
         var text = new Option<string?>("--text") { Description = "The chain of thought to compress." };
         var inputFile = new Option<string?>("--input-file") { Description = "A UTF-8 text file holding the chain of thought." };
-        var forceTokens = new Option<string[]>("--force-token") { Description = "A token always kept (repeatable; TokenSkip's LLaMA data forces \"Step\" and \":\")." };
-        var keepDigits = new Option<bool>("--keep-digits") { Description = "Keep every token that contains a digit." };
-        var dropConsecutive = new Option<bool>("--drop-consecutive") { Description = "Drop force tokens that repeat with nothing kept in between." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: compressed, kept_word_indices, original_tokens, compressed_tokens, and provenance." };
 
         var command = new Command("compress",
             "Compress a chain of thought to ratio γ as TokenSkip builds its training data. The answer suffix " +
             "\"\\n\\nThe final answer is: ...\" is kept verbatim; token counts are target-model tokens of the text before it.");
         model.AddTo(command);
-        foreach (var option in new Option[] { scorer, scorerModel, ratio, text, inputFile, forceTokens, keepDigits, dropConsecutive, json })
+        scoring.AddTo(command);
+        foreach (var option in new Option[] { ratio, text, inputFile, json })
         {
             command.Options.Add(option);
         }
@@ -47,28 +40,10 @@ internal static class CompressCommand
             // Cheap inputs first, so a typo fails before a model loads.
             var gamma = CompressionRatio.Parse(parse.GetValue(ratio)!);
             var cot = ReadInput(parse.GetValue(text), parse.GetValue(inputFile));
-            var options = new PruningOptions
-            {
-                ForceTokens = parse.GetValue(forceTokens) ?? [],
-                KeepDigits = parse.GetValue(keepDigits),
-                DropConsecutive = parse.GetValue(dropConsecutive),
-            }.Validate();
-            var folder = parse.GetValue(model.Model)!;
-            var scorerName = parse.GetValue(scorer)!;
-            var classifier = parse.GetValue(scorerModel);
-            if (scorerName == LlmLingua2 && classifier is null)
-            {
-                throw new ArgumentException("--scorer llmlingua2 needs --scorer-model (the classifier folder)");
-            }
-
-            if (scorerName == Surprisal && classifier is not null)
-            {
-                throw new ArgumentException("--scorer-model names an LLMLingua-2 classifier; the surprisal scorer uses --model");
-            }
-
-            var load = model.Read(parse);
-            using IImportanceScorer importance = scorerName == Surprisal ? SurprisalScorer.Load(folder, load) : LlmLingua2Scorer.Load(classifier!, load);
-            var target = importance is SurprisalScorer surprisal ? surprisal.Tokenizer : LoadTargetTokenizer(folder);
+            var options = scoring.Pruning(parse);
+            scoring.Check(parse);
+            var (importance, target) = scoring.Create(parse, parse.GetValue(model.Model)!, model.Read(parse));
+            using var scorerLifetime = importance;
             var result = new CotCompressor(importance, target, options).Compress(cot, gamma, cancellationToken);
 
             if (parse.GetValue(json))
@@ -113,8 +88,4 @@ internal static class CompressCommand
 
         return File.Exists(inputFile) ? File.ReadAllText(inputFile) : throw new FileNotFoundException($"{inputFile}: file not found");
     }
-
-    private static ITextTokenizer LoadTargetTokenizer(string folder) =>
-        TokenizerLoader.TryLoad(folder)
-        ?? throw new ArgumentException($"{folder}: --model needs tokenizer.json (or vocab.json) to measure the ratio in target-model tokens");
 }

@@ -12,6 +12,9 @@ internal static class DataCommand
         var command = new Command("data", "Build TokenSkip training data: synthesize problems, generate CoTs, compress them, build the dataset.");
         command.Subcommands.Add(DataSynthCommand.Create(console));
         command.Subcommands.Add(DataGenerateCommand.Create(console));
+        command.Subcommands.Add(DataFilterCommand.Create(console));
+        command.Subcommands.Add(DataCompressCommand.Create(console));
+        command.Subcommands.Add(DataBuildCommand.Create(console));
         return command;
     }
 }

@@ -10,7 +10,7 @@ namespace TokenSkip.Cli.Infrastructure;
 internal sealed class StageProgressPrinter(TextWriter error, bool interactive) : IProgress<StageProgress>
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastPrint = TimeSpan.MinValue;
+    private TimeSpan? _lastPrint;
     private int? _startDone;
 
     public void Report(StageProgress value)
@@ -18,7 +18,7 @@ internal sealed class StageProgressPrinter(TextWriter error, bool interactive) :
         _startDone ??= value.Done;
         var now = _clock.Elapsed;
         var complete = value.Done >= value.Total;
-        if (!complete && now - _lastPrint < TimeSpan.FromSeconds(1))
+        if (!complete && _lastPrint is { } last && now - last < TimeSpan.FromSeconds(1))
         {
             return;
         }

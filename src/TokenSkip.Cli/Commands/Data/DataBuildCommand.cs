@@ -1,0 +1,43 @@
+using System.CommandLine;
+using TokenSkip.Cli.Infrastructure;
+using TokenSkip.Core;
+using TokenSkip.Core.IO;
+using TokenSkip.Core.Prompts;
+using TokenSkip.Pipeline.Data;
+using TokenSkip.Pipeline.Stages;
+
+namespace TokenSkip.Cli.Commands.Data;
+
+/// <summary><c>tokenskip data build</c>: the mixed-γ training set in TokenSkip's Alpaca layout and as chat messages.</summary>
+internal static class DataBuildCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var filtered = new Option<string>("--filtered") { Description = "Filtered jsonl (the original CoTs, used for γ = 1.0).", Required = true };
+        var compressed = new Option<string>("--compressed") { Description = "Compressed jsonl from 'data compress'.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Output folder: train.alpaca.json and train.messages.jsonl.", Required = true };
+        var family = new Option<string>("--family") { Description = "Prompt family of the target model: qwen2 or llama3.", DefaultValueFactory = _ => "qwen2" };
+        family.AcceptOnlyFromAmong("qwen2", "llama3");
+        var seed = new Option<int>("--seed") { Description = "Seed of the γ draw and the shuffle (TokenSkip uses 42).", DefaultValueFactory = _ => 42 };
+        var command = new Command("build", "Stage 4: one sample per question with γ drawn uniformly from {1.0, 0.9, ..., 0.5}.")
+        {
+            filtered, compressed, output, family, seed,
+        };
+        command.SetAction(parse =>
+        {
+            var filteredPath = parse.GetValue(filtered)!;
+            var compressedPath = parse.GetValue(compressed)!;
+            var result = DatasetBuilder.Build(
+                JsonLines.Read<FilteredRecord>(filteredPath).ToList(),
+                JsonLines.Read<CompressedRecord>(compressedPath).ToList(),
+                parse.GetValue(output)!,
+                parse.GetValue(family) == "llama3" ? ModelFamily.Llama3 : ModelFamily.Qwen2,
+                parse.GetValue(seed),
+                [filteredPath, compressedPath]);
+            var mix = string.Join(", ", result.SamplesPerRatio.OrderByDescending(p => p.Key).Select(p => $"γ={new CompressionRatio(p.Key)}: {p.Value}"));
+            console.Error.WriteLine($"{result.Samples} samples ({mix}) written to {result.AlpacaPath} and {result.MessagesPath}");
+            return 0;
+        });
+        return command;
+    }
+}
