@@ -23,10 +23,11 @@ internal static class EvalCommand
         var output = new Option<string>("--output", "-o") { Description = "Folder for results.json, results.md, results.png and the per-sample rows (rerun to resume).", Required = true };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens to generate per sample.", DefaultValueFactory = _ => 512 };
         var batchSize = new Option<int>("--batch-size") { Description = "Batch size of the throughput measurement (1: no extra pass).", DefaultValueFactory = _ => 8 };
+        var original = new Option<string?>("--original-model") { Description = "The model before TokenSkip training (e.g. the base of a merged adapter) for the original and truncation baselines; default: --model with the γ=1 prompt." };
 
         var command = new Command("eval", "Evaluate accuracy, CoT tokens, actual ratio, latency and throughput against γ on a GSM8K or MATH-500 jsonl.");
         model.AddTo(command);
-        foreach (var option in new Option[] { data, ratios, limit, baselines, output, maxTokens, batchSize })
+        foreach (var option in new Option[] { data, ratios, limit, baselines, output, maxTokens, batchSize, original })
         {
             command.Options.Add(option);
         }
@@ -53,9 +54,10 @@ internal static class EvalCommand
             var store = EvaluationStore.Open(outputFolder, new EvaluationRunInfo(Path.GetFullPath(dataset.Path), Path.GetFullPath(folder), options.MaxNewTokens));
 
             using var lm = CausalLanguageModel.Load(folder, model.Read(parse));
-            var tokenizer = TokenizerLoader.TryLoad(folder)
-                ?? throw new ArgumentException($"{folder}: evaluation needs tokenizer.json (or vocab.json) in the model folder");
-            var runner = new EvaluationRunner(new TextGeneratorEvaluationModel(new TextGenerator(lm, tokenizer)), options);
+            var originalFolder = parse.GetValue(original);
+            using var originalLm = originalFolder is null ? null : CausalLanguageModel.Load(originalFolder, model.Read(parse));
+            var runner = new EvaluationRunner(EvaluationModelFor(lm, folder), options,
+                originalModel: originalLm is null ? null : EvaluationModelFor(originalLm, originalFolder!));
             console.Error.WriteLine($"evaluating {dataset.Samples.Count} {dataset.LayoutName} samples from {dataset.Path} at γ = {string.Join(", ", options.Ratios)}{(options.IncludeBaselines ? " with baselines" : string.Empty)}");
             EvaluationReport report;
             try
@@ -75,4 +77,8 @@ internal static class EvalCommand
         }, CancellationToken.None));
         return command;
     }
+
+    private static TextGeneratorEvaluationModel EvaluationModelFor(CausalLanguageModel model, string folder) =>
+        new(new TextGenerator(model, TokenizerLoader.TryLoad(folder)
+            ?? throw new ArgumentException($"{folder}: evaluation needs tokenizer.json (or vocab.json) in the model folder")));
 }

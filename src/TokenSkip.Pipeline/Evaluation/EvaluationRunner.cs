@@ -12,13 +12,22 @@ namespace TokenSkip.Pipeline.Evaluation;
 public sealed class EvaluationRunner
 {
     private readonly IEvaluationModel _model;
+    private readonly IEvaluationModel? _originalModel;
     private readonly EvaluationOptions _options;
     private readonly TimeProvider _time;
 
     /// <summary>Creates a runner; <paramref name="time"/> times latency and throughput (the system clock by default).</summary>
-    public EvaluationRunner(IEvaluationModel model, EvaluationOptions options, TimeProvider? time = null)
+    /// <param name="model">The TokenSkip model.</param>
+    /// <param name="options">What to evaluate.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="originalModel">
+    /// The model before TokenSkip training, for the "original" baseline (e.g. the base of a merged adapter); null when the
+    /// TokenSkip model itself, prompted without γ, is the original.
+    /// </param>
+    public EvaluationRunner(IEvaluationModel model, EvaluationOptions options, TimeProvider? time = null, IEvaluationModel? originalModel = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
+        _originalModel = originalModel;
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         _time = time ?? TimeProvider.System;
     }
@@ -31,9 +40,9 @@ public sealed class EvaluationRunner
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(store);
         var stages = _options.Stages();
-        // With no adapter the original model and γ = 1.0 TokenSkip get the same prompt from the same model:
+        // Without a separate original model, the original and γ = 1.0 TokenSkip get the same prompt from the same model:
         // greedy decoding makes the same text, so the original reuses those rows instead of generating twice.
-        var originalReusesUncompressed = stages.Contains(EvaluationStage.TokenSkipUncompressed);
+        var originalReusesUncompressed = _originalModel is null && stages.Contains(EvaluationStage.TokenSkipUncompressed);
         for (var i = 0; i < stages.Count; i++)
         {
             var stage = stages[i];
@@ -77,15 +86,19 @@ public sealed class EvaluationRunner
         }
     }
 
+    private IEvaluationModel ModelFor(EvaluationStage stage) =>
+        stage.Method is EvaluationMethod.Original or EvaluationMethod.Truncation && _originalModel is not null ? _originalModel : _model;
+
     private SampleRecord Generate(EvaluationStage stage, EvaluationSample sample, EvaluationStore store, CancellationToken cancellationToken)
     {
-        var prompt = TokenSkipPromptBuilder.BuildPrompt(_model.Family, sample.Question, stage.PromptRatio);
+        var model = ModelFor(stage);
+        var prompt = TokenSkipPromptBuilder.BuildPrompt(model.Family, sample.Question, stage.PromptRatio);
         var limit = stage.Method == EvaluationMethod.Truncation
             ? stage.TruncationCap((store.Find(EvaluationStage.OriginalModel, sample.Id)
                 ?? throw new InvalidOperationException($"truncation needs the original model's row for sample {sample.Id}")).GeneratedTokens)
             : _options.MaxNewTokens;
         var started = _time.GetTimestamp();
-        var completion = _model.Complete([prompt], limit, cancellationToken)[0];
+        var completion = model.Complete([prompt], limit, cancellationToken)[0];
         var latency = _time.GetElapsedTime(started);
         var score = AnswerScorer.Score(completion.Text, sample.Answer, sample.Question);
         return new SampleRecord
@@ -96,7 +109,7 @@ public sealed class EvaluationRunner
             Reference = sample.Answer,
             Prediction = score.Prediction,
             Correct = score.IsCorrect,
-            CotTokens = _model.CountTokens(ChainOfThoughtText.From(completion.Text)),
+            CotTokens = model.CountTokens(ChainOfThoughtText.From(completion.Text)),
             GeneratedTokens = completion.GeneratedTokens,
             MaxNewTokens = limit,
             FinishReason = completion.FinishReason == Core.Generation.FinishReason.Stop ? "stop" : "length",
@@ -120,11 +133,12 @@ public sealed class EvaluationRunner
         }
 
         var batch = samples.Take(_options.BatchSize).ToArray();
-        var prompts = batch.Select(s => TokenSkipPromptBuilder.BuildPrompt(_model.Family, s.Question, stage.PromptRatio)).ToArray();
+        var model = ModelFor(stage);
+        var prompts = batch.Select(s => TokenSkipPromptBuilder.BuildPrompt(model.Family, s.Question, stage.PromptRatio)).ToArray();
         var correct = samples.Count(s => store.Find(stage, s.Id)!.Correct);
         progress?.Report(new EvaluationProgress(stage, number, count, samples.Count, samples.Count, correct, samples.Count, TimeSpan.Zero, MeasuringThroughput: true));
         var started = _time.GetTimestamp();
-        var completions = _model.Complete(prompts, _options.MaxNewTokens, cancellationToken);
+        var completions = model.Complete(prompts, _options.MaxNewTokens, cancellationToken);
         var elapsed = _time.GetElapsedTime(started);
         store.Add(new ThroughputRecord
         {

@@ -70,6 +70,26 @@ public sealed class EvaluationRunnerTests : IDisposable
     }
 
     [Fact]
+    public void ASeparateOriginalModelAnswersTheBaselinesAndNothingIsReused()
+    {
+        var tokenSkip = NewModel();
+        // The base model writes twice as many words and gets q1 wrong.
+        var original = new ScriptedModel((question, _) => question == "q1" ? Output(Cot(20), "11") : Output(Cot(2 * int.Parse(question[1..]) * 10), question[1..] + "0"));
+        var dataset = WriteDataset();
+        var store = EvaluationStore.Open(_folder.Path, new EvaluationRunInfo(dataset.Path, "scripted", Options.MaxNewTokens));
+
+        var report = new EvaluationRunner(tokenSkip, Options, tokenSkip.Clock, original).Run(dataset, store);
+
+        var originalRow = report.Results.Single(r => r.MethodName == "original");
+        Assert.Equal(0.75, originalRow.Accuracy);
+        Assert.Equal((20 + 40 + 60 + 80) / 4.0, originalRow.MeanCotTokens);
+        Assert.All(original.Calls, c => Assert.Null(c.Gamma));
+        Assert.DoesNotContain(tokenSkip.Calls, c => c.Gamma is null && c.MaxNewTokens < 512);
+        // Truncation caps come from the original model's lengths: round(0.6 × (20|40|60|80 + 6)).
+        Assert.Equal([16, 28, 40, 52], original.Calls.Where(c => c.MaxNewTokens < 512).Select(c => c.MaxNewTokens));
+    }
+
+    [Fact]
     public void AnInterruptedRunResumesWithoutRedoingFinishedSamples()
     {
         var uninterrupted = Run(NewModel(), Options, _folder.Combine("clean"));
