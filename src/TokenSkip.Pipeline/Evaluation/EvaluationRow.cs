@@ -38,6 +38,10 @@ public sealed record EvaluationRow
     [JsonPropertyName("latency_ms_per_sample")]
     public required double LatencyMsPerSample { get; init; }
 
+    /// <summary>How many samples were timed alone for <see cref="LatencyMsPerSample"/>.</summary>
+    [JsonPropertyName("latency_samples")]
+    public int LatencySamples { get; init; }
+
     /// <summary>Samples scored.</summary>
     [JsonPropertyName("samples")]
     public required int Samples { get; init; }

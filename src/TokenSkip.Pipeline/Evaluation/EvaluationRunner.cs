@@ -73,49 +73,93 @@ public sealed class EvaluationRunner
         var finished = samples.Select(s => store.Find(stage, s.Id)).OfType<SampleRecord>().ToArray();
         var (completed, correct, resumed) = (finished.Length, finished.Count(r => r.Correct), finished.Length);
         progress?.Report(new EvaluationProgress(stage, number, count, completed, samples.Count, correct, resumed, TimeSpan.Zero));
-        foreach (var sample in samples.Where(s => store.Find(stage, s.Id) is null))
+
+        void Add(SampleRecord record)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var record = reuse is not null && store.Find(reuse, sample.Id) is { } same
-                ? same with { Method = stage.Method }
-                : Generate(stage, sample, store, cancellationToken);
             store.Add(record);
             completed++;
             correct += record.Correct ? 1 : 0;
             progress?.Report(new EvaluationProgress(stage, number, count, completed, samples.Count, correct, resumed, _time.GetElapsedTime(started)));
+        }
+
+        // The first LatencySamples samples run alone and are timed; the others run in batches of equal limit.
+        var timedCount = _options.LatencySamples ?? samples.Count;
+        var batched = new List<EvaluationSample>();
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var sample = samples[i];
+            if (store.Find(stage, sample.Id) is not null)
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (reuse is not null && store.Find(reuse, sample.Id) is { } same)
+            {
+                Add(same with { Method = stage.Method });
+            }
+            else if (i < timedCount)
+            {
+                Add(Generate(stage, [sample], store, timed: true, cancellationToken)[0]);
+            }
+            else
+            {
+                batched.Add(sample);
+            }
+        }
+
+        foreach (var group in batched.GroupBy(s => LimitFor(stage, s, store)))
+        {
+            foreach (var chunk in group.Chunk(_options.BatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var record in Generate(stage, chunk, store, timed: false, cancellationToken))
+                {
+                    Add(record);
+                }
+            }
         }
     }
 
     private IEvaluationModel ModelFor(EvaluationStage stage) =>
         stage.Method is EvaluationMethod.Original or EvaluationMethod.Truncation && _originalModel is not null ? _originalModel : _model;
 
-    private SampleRecord Generate(EvaluationStage stage, EvaluationSample sample, EvaluationStore store, CancellationToken cancellationToken)
-    {
-        var model = ModelFor(stage);
-        var prompt = TokenSkipPromptBuilder.BuildPrompt(model.Family, sample.Question, stage.PromptRatio);
-        var limit = stage.Method == EvaluationMethod.Truncation
+    private int LimitFor(EvaluationStage stage, EvaluationSample sample, EvaluationStore store) =>
+        stage.Method == EvaluationMethod.Truncation
             ? stage.TruncationCap((store.Find(EvaluationStage.OriginalModel, sample.Id)
                 ?? throw new InvalidOperationException($"truncation needs the original model's row for sample {sample.Id}")).GeneratedTokens)
             : _options.MaxNewTokens;
+
+    // Samples sharing a limit, generated together; a single timed sample's wall time is its latency.
+    private SampleRecord[] Generate(EvaluationStage stage, IReadOnlyList<EvaluationSample> samples, EvaluationStore store, bool timed,
+        CancellationToken cancellationToken)
+    {
+        var model = ModelFor(stage);
+        var limit = LimitFor(stage, samples[0], store);
+        var prompts = samples.Select(s => TokenSkipPromptBuilder.BuildPrompt(model.Family, s.Question, stage.PromptRatio)).ToArray();
         var started = _time.GetTimestamp();
-        var completion = model.Complete([prompt], limit, cancellationToken)[0];
+        var completions = model.Complete(prompts, limit, cancellationToken);
         var latency = _time.GetElapsedTime(started);
-        var score = AnswerScorer.Score(completion.Text, sample.Answer, sample.Question);
-        return new SampleRecord
+        return samples.Select((sample, i) =>
         {
-            Method = stage.Method,
-            Gamma = stage.Gamma.Value,
-            Id = sample.Id,
-            Reference = sample.Answer,
-            Prediction = score.Prediction,
-            Correct = score.IsCorrect,
-            CotTokens = model.CountTokens(ChainOfThoughtText.From(completion.Text)),
-            GeneratedTokens = completion.GeneratedTokens,
-            MaxNewTokens = limit,
-            FinishReason = completion.FinishReason == Core.Generation.FinishReason.Stop ? "stop" : "length",
-            LatencyMs = latency.TotalMilliseconds,
-            Output = completion.Text,
-        };
+            var completion = completions[i];
+            var score = AnswerScorer.Score(completion.Text, sample.Answer, sample.Question);
+            return new SampleRecord
+            {
+                Method = stage.Method,
+                Gamma = stage.Gamma.Value,
+                Id = sample.Id,
+                Reference = sample.Answer,
+                Prediction = score.Prediction,
+                Correct = score.IsCorrect,
+                CotTokens = model.CountTokens(ChainOfThoughtText.From(completion.Text)),
+                GeneratedTokens = completion.GeneratedTokens,
+                MaxNewTokens = limit,
+                FinishReason = completion.FinishReason == Core.Generation.FinishReason.Stop ? "stop" : "length",
+                LatencyMs = timed ? latency.TotalMilliseconds : null,
+                Output = completion.Text,
+            };
+        }).ToArray();
     }
 
     private void MeasureThroughput(EvaluationStage stage, int number, int count, EvaluationStage? reuse, IReadOnlyList<EvaluationSample> samples,

@@ -29,9 +29,10 @@ public static class EvaluationSummarizer
             throw new ArgumentException($"stage {stage} has no finished samples", nameof(samples));
         }
 
-        // Without a batched measurement, throughput is that of the batch-1 pass.
+        // Without a batched measurement, throughput is that of the batch-1 pass (the samples that were timed alone).
+        var timed = samples.Where(s => s.LatencyMs is not null).ToArray();
         var (batchSize, batchSamples, tokens, milliseconds) = throughput is null
-            ? (1, samples.Count, samples.Sum(s => s.GeneratedTokens), samples.Sum(s => s.LatencyMs))
+            ? (1, timed.Length, timed.Sum(s => s.GeneratedTokens), timed.Sum(s => s.LatencyMs!.Value))
             : (throughput.BatchSize, throughput.BatchSize, throughput.GeneratedTokens, throughput.ElapsedMs);
         var seconds = milliseconds / 1000;
         return new EvaluationRow
@@ -41,7 +42,8 @@ public static class EvaluationSummarizer
             Accuracy = (double)samples.Count(s => s.Correct) / samples.Count,
             MeanCotTokens = samples.Average(s => s.CotTokens),
             ActualRatio = null,
-            LatencyMsPerSample = samples.Average(s => s.LatencyMs),
+            LatencyMsPerSample = timed.Length > 0 ? timed.Average(s => s.LatencyMs!.Value) : double.NaN,
+            LatencySamples = timed.Length,
             Samples = samples.Count,
             MeanGeneratedTokens = samples.Average(s => s.GeneratedTokens),
             ThroughputSamplesPerSecond = seconds > 0 ? batchSamples / seconds : null,

@@ -46,9 +46,12 @@ public sealed record SampleRecord
     [JsonPropertyName("finish_reason")]
     public required string FinishReason { get; init; }
 
-    /// <summary>Wall time of this sample's generation alone (batch 1), in milliseconds.</summary>
+    /// <summary>
+    /// Wall time of this sample's generation alone (batch 1), in milliseconds; null for samples generated in a batch
+    /// (beyond <see cref="EvaluationOptions.LatencySamples"/>), which count for accuracy and tokens only.
+    /// </summary>
     [JsonPropertyName("latency_ms")]
-    public required double LatencyMs { get; init; }
+    public required double? LatencyMs { get; init; }
 
     /// <summary>The generated text.</summary>
     [JsonPropertyName("output")]

@@ -90,6 +90,24 @@ public sealed class EvaluationRunnerTests : IDisposable
     }
 
     [Fact]
+    public void OnlyTheFirstLatencySamplesRunAloneAndTheRestRunInBatches()
+    {
+        var model = NewModel();
+
+        var report = Run(model, Options with { LatencySamples = 1, IncludeBaselines = false, Ratios = [new CompressionRatio(0.6)] });
+
+        var row = report.Results.Single();
+        // q1 alone (6 + 5 + 1 = 12 tokens, 12 ms); q2, q3 together; q4 alone at the end of the chunking; then the
+        // throughput pass over the first two samples. One entry per prompt, with the size of its batch.
+        Assert.Equal([1, 2, 2, 1, 2, 2], model.Calls.Select(c => c.BatchSize));
+        Assert.Equal(["q1", "q2", "q3", "q4", "q1", "q2"], model.Calls.Select(c => c.Question));
+        Assert.Equal(12, row.LatencyMsPerSample);
+        Assert.Equal(1, row.LatencySamples);
+        Assert.Equal(0.75, row.Accuracy);
+        Assert.Equal(4, row.Samples);
+    }
+
+    [Fact]
     public void AnInterruptedRunResumesWithoutRedoingFinishedSamples()
     {
         var uninterrupted = Run(NewModel(), Options, _folder.Combine("clean"));
