@@ -23,6 +23,7 @@ public static class TokenSkipCli
         root.Subcommands.Add(AdapterCommand.Create(console));
         root.Subcommands.Add(CompressCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
+        root.Subcommands.Add(BuildDefaultModelCommand.Create(console));
 
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -53,10 +53,12 @@ public sealed class SftTrainer
         ArgumentNullException.ThrowIfNull(examples);
         var clock = Stopwatch.StartNew();
         CheckIds(examples);
-        var (rows, dropped) = TrainingSequences.Build(examples, _options.MaxLength, _options.Batching);
+        // Sequences never exceed the model's context: rotary tables and positions end there.
+        var maxLength = Math.Min(_options.MaxLength, _model.Config.MaxPositions);
+        var (rows, dropped) = TrainingSequences.Build(examples, maxLength, _options.Batching);
         if (rows.Count == 0)
         {
-            throw new ArgumentException($"none of the {examples.Count} examples has a completion token within {_options.MaxLength} tokens");
+            throw new ArgumentException($"none of the {examples.Count} examples has a completion token within {maxLength} tokens");
         }
 
         var stepsPerEpoch = (rows.Count + _options.BatchSize - 1) / _options.BatchSize;
