@@ -24,10 +24,11 @@ internal static class BuildDefaultModelCommand
         var loraLr = new Option<double>("--lora-lr") { DefaultValueFactory = _ => defaults.LoraLearningRate, Description = "LoRA learning rate." };
         var loraEpochs = new Option<int>("--lora-epochs") { DefaultValueFactory = _ => defaults.LoraEpochs, Description = "LoRA epochs." };
         var noAblation = new Option<bool>("--no-ablation") { Description = "Skip the random-word-dropping ablation." };
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: all cores)." };
         var command = new Command("build-default-model",
             "Reproduce the embedded default model: synthetic data, tokenizer, base model, TokenSkip data, LoRA, merge, evaluation, calibration.")
         {
-            work, output, trainProblems, trajectoryProblems, testProblems, hidden, layers, intermediate, vocabulary, baseEpochs, baseLr, loraLr, loraEpochs, noAblation,
+            work, output, trainProblems, trajectoryProblems, testProblems, hidden, layers, intermediate, vocabulary, baseEpochs, baseLr, loraLr, loraEpochs, noAblation, threads,
         };
         command.SetAction((parse, cancellationToken) => Task.Run(() =>
         {
@@ -48,6 +49,11 @@ internal static class BuildDefaultModelCommand
                 LoraEpochs = parse.GetValue(loraEpochs),
                 Ablation = !parse.GetValue(noAblation),
             };
+            if (parse.GetValue(threads) is { } count)
+            {
+                TorchSharp.torch.set_num_threads(Math.Max(1, count));
+            }
+
             var log = new SynchronousLog(console.Error);
             new DefaultModelRecipe(options).Run(log, console.Progress(), cancellationToken);
             return 0;

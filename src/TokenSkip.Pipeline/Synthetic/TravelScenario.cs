@@ -15,7 +15,8 @@ internal sealed class TravelScenario : WordProblemScenario
             $"In {hours} hours at {speed} miles per hour, the {vehicle} covers {eq} miles."));
         while (w.Steps < steps)
         {
-            if (w.Random.Next(2) == 0)
+            // Short distances only grow, so going back never reaches zero.
+            if (w.Random.Next(2) == 0 || distance < 10)
             {
                 var more = w.Between(5, 60);
                 w.Say($"Then it travels {more} more miles.");

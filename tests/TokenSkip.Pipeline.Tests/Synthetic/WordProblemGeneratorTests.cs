@@ -58,6 +58,13 @@ public sealed partial class WordProblemGeneratorTests
     }
 
     [Fact]
+    public void LargeSetsGenerateWithoutFailing()
+    {
+        // Every scenario's random draws stay in range over many problems (12,000 is the default model's training set).
+        Assert.Equal(12000, WordProblemGenerator.Generate(1, 12000).Count());
+    }
+
+    [Fact]
     public void StoryShapesVary()
     {
         var openings = WordProblemGenerator.Generate(3, 300).Select(p => string.Join(' ', p.Question.Split(' ').Skip(1).Take(2))).Distinct().Count();
