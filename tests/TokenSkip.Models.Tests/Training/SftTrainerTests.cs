@@ -136,6 +136,32 @@ public sealed class SftTrainerTests
     }
 
     [Fact]
+    public void BFloat16WeightsTrainWithFloat32MasterWeightsAndResumeExactly()
+    {
+        using var folder = new TempFolder();
+        var options = Options() with { LearningRate = 3e-3, BatchSize = 2, MaxSteps = 6, SaveSteps = 3, SaveTotalLimit = 3, MaxLength = 40, Batching = BatchingMode.Packing };
+        var examples = Enumerable.Range(0, 8).Select(i => new TrainingExample([], Examples(1, 96, seed: 20 + i)[0].CompletionIds)).ToList();
+        float[] Train(string output, bool resume, Action<TrainingProgress>? onProgress = null, CancellationToken token = default)
+        {
+            using var model = TinyModels.Create(dtype: ScalarType.BFloat16);
+            new SftTrainer(model, new FullTrainingTarget(model), options).Train(examples, output, resume, onProgress, token);
+            using var weight = model.Body.Layers[0].FeedForward.UpProjection.Weight.to_type(ScalarType.Float32);
+            return weight.data<float>().ToArray();
+        }
+
+        var losses = new List<double>();
+        var uninterrupted = Train(folder.Combine("a"), resume: false, p => losses.Add(p.Loss));
+        using var cancel = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => Train(folder.Combine("b"), false, p => { if (p.Step == 4) cancel.Cancel(); }, cancel.Token));
+        var resumed = Train(folder.Combine("b"), resume: true);
+
+        Assert.True(losses[^1] < 0.8 * losses[0], $"loss went from {losses[0]:F3} to {losses[^1]:F3}");
+        Assert.Equal(uninterrupted, resumed);
+        var optimizerState = SafeTensorsFile.Open(Path.Combine(folder.Combine("b", "checkpoint-4"), TrainingCheckpoint.OptimizerFileName));
+        Assert.Equal(ScalarType.Float32, optimizerState.Entries["model.layers.0.mlp.up_proj.weight.master"].ScalarType);
+    }
+
+    [Fact]
     public void StepsDoNotAccumulateLiveTensors()
     {
         var examples = Examples(4, vocabulary: 96, seed: 8);
