@@ -11,6 +11,7 @@ using TokenSkip.Models.Compression;
 using TokenSkip.Models.Configuration;
 using TokenSkip.Models.Inference;
 using TokenSkip.Models.Lora;
+using TokenSkip.Models.Runtime;
 using TokenSkip.Models.Tokenization;
 using TokenSkip.Models.Training;
 using TokenSkip.Models.Transformer;
@@ -129,7 +130,7 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
             .Select(s => TrainingExample.Encode(s, tokenizer))
             .ToList();
         var steps = (int)Math.Ceiling(options.BaseEpochs * examples.Count / options.BaseBatchSize);
-        using var model = new CausalLanguageModel(config).InitializeRandom(options.Seed);
+        using var model = new CausalLanguageModel(config, TrainingLoad()).InitializeRandom(options.Seed);
         var sft = new SftOptions
         {
             LearningRate = options.BaseLearningRate,
@@ -187,7 +188,7 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
         var tokenizer = HfTokenizer.Load(baseFolder);
         var examples = SftDataFile.Read(data, Family).Select(s => TrainingExample.Encode(s, tokenizer)).ToList();
         tokenizer.TryGetTokenId(SftSampleRenderer.EndOfTurn(Family), out var endOfTurn);
-        using var model = CausalLanguageModel.Load(baseFolder);
+        using var model = CausalLanguageModel.Load(baseFolder, TrainingLoad());
         using var adapter = LoraAdapter.Create(model, new LoraConfig
         {
             Rank = options.LoraRank,
@@ -208,6 +209,8 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
         new SftTrainer(model, new LoraTrainingTarget(adapter), sft).Train(examples, output, resume: true,
             p => ReportTraining("lora", p, log), cancellationToken);
     }
+
+    private ModelLoadOptions TrainingLoad() => new() { DType = options.TrainInBFloat16 ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32 };
 
     private EvaluationReport Evaluate(string modelFolder, string? originalFolder, string test, string output, bool baselines,
         IProgress<string> log, CancellationToken cancellationToken)
