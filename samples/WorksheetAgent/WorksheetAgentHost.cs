@@ -48,7 +48,7 @@ internal sealed class WorksheetAgentHost : IDisposable
     {
         var worksheet = Worksheet(seed, problems);
         var planner = NewPlanner();
-        var tokens = budget ?? DefaultBudget(planner, worksheet);
+        var tokens = budget ?? DefaultBudget(planner, worksheet, _engine.CountTokens);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worksheet of {worksheet.Count} problems, budget {tokens} completion tokens"));
 
         // The run's ledger: every round trip through the pipeline's budget middleware charges it.
@@ -79,10 +79,10 @@ internal sealed class WorksheetAgentHost : IDisposable
         WordProblemGenerator.Generate(HeldOutSeedBase + seed, count).Select(p => new WorksheetProblem(p.Question, p.Answer)).ToArray();
 
     // Halfway between the planner's predicted cost of the worksheet at γ = 0.5 and at γ = 1.0.
-    private static int DefaultBudget(BudgetPlanner planner, IReadOnlyList<WorksheetProblem> worksheet)
+    private static int DefaultBudget(BudgetPlanner planner, IReadOnlyList<WorksheetProblem> worksheet, Func<string, int> countTokens)
     {
         var questions = worksheet.Select(p => p.Question).ToArray();
-        int Cost(double gamma) => questions.Sum(q => planner.Predict(new CompressionRatio(gamma), q.Length / 4));
+        int Cost(double gamma) => questions.Sum(q => planner.Predict(new CompressionRatio(gamma), countTokens(q)));
         return (Cost(0.5) + Cost(1.0)) / 2;
     }
 }

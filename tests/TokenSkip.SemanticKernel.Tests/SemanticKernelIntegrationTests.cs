@@ -22,6 +22,7 @@ public sealed class SemanticKernelIntegrationTests
         var usage = Assert.IsType<UsageDetails>(message.Metadata!["Usage"]);
         Assert.Equal(3, usage.OutputTokenCount);
         Assert.Contains("<|eot_id|>0.6<|eot_id|>", engine.LastRequest.PromptText);
+        Assert.Equal(0.6, message.Metadata[TokenSkipOptionKeys.CompressionRatio]);
     }
 
     [Fact]
@@ -35,6 +36,7 @@ public sealed class SemanticKernelIntegrationTests
 
         Assert.Equal("a b", string.Concat(updates.Select(u => u.Content)));
         var usage = updates.Select(u => u.Metadata?.GetValueOrDefault("Usage")).OfType<UsageContent>().Single();
+        Assert.Contains(updates, u => u.Metadata?.GetValueOrDefault(TokenSkipOptionKeys.CompressionRatio) is 1.0);
         Assert.Equal(2, usage.Details.OutputTokenCount);
         Assert.Equal(5, engine.LastRequest.Options.MaxNewTokens);
     }

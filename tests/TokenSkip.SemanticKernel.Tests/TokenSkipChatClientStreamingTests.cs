@@ -15,13 +15,17 @@ public sealed class TokenSkipChatClientStreamingTests
         var updates = await client.GetStreamingResponseAsync("How many?").ToListAsync();
 
         Assert.Equal(["3 ", "× ", "4 ", "= ", "12"], updates.Take(5).Select(u => u.Text));
-        var final = updates[^1];
+        var final = Assert.Single(updates, u => u.FinishReason is not null);
         Assert.Equal(ChatFinishReason.Stop, final.FinishReason);
+        Assert.Same(final, updates[5]);
         var usage = Assert.Single(final.Contents.OfType<UsageContent>()).Details;
         Assert.Equal(5, usage.OutputTokenCount);
         Assert.Equal(usage.InputTokenCount + 5, usage.TotalTokenCount);
         Assert.True(usage.InputTokenCount > 10);
         Assert.Equal(1.0, final.AdditionalProperties![TokenSkipOptionKeys.CompressionRatio]);
+        var response = updates.ToChatResponse();
+        Assert.Equal(1.0, response.AdditionalProperties![TokenSkipOptionKeys.CompressionRatio]);
+        Assert.Equal(1.0, response.Messages.Single().AdditionalProperties![TokenSkipOptionKeys.CompressionRatio]);
     }
 
     [Fact]

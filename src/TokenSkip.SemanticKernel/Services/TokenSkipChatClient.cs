@@ -24,7 +24,8 @@ namespace TokenSkip.SemanticKernel;
 /// <para>
 /// Per call, <c>ChatOptions.AdditionalProperties</c> may set <c>compression_ratio</c> (γ) and <c>token_budget</c>
 /// (completion tokens): a budget caps <c>MaxOutputTokens</c>, and a budget without γ lets the <see cref="BudgetPlanner"/>
-/// choose γ. The final update's <c>AdditionalProperties</c> (the response's, once aggregated) report the γ used and the
+/// choose γ. The final update's <c>AdditionalProperties</c> (on the message and the response once aggregated, and so in SK's
+/// <c>ChatMessageContent.Metadata</c>) report the γ used and the
 /// planner's reasoning, under the <see cref="TokenSkipOptionKeys"/> names.
 /// <c>ChatOptions.Tools</c> are ignored here: add <see cref="PromptToolCallingChatClient"/> to the pipeline for tools.
 /// </para>
@@ -124,11 +125,18 @@ public sealed class TokenSkipChatClient : IChatClient
                     TotalTokenCount = usage.TotalTokens,
                 })]);
                 final.FinishReason = update.FinishReason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
-
-                // Without a message id, ToChatResponse files these under the response rather than the message.
-                final.MessageId = null;
                 final.AdditionalProperties = Report(ratio, call.TokenBudget, decision);
                 yield return final;
+
+                // ToChatResponse files properties of an update with a message id under the message (which Semantic
+                // Kernel copies into ChatMessageContent.Metadata); this id-less echo files them under the response too.
+                yield return new ChatResponseUpdate(ChatRole.Assistant, [])
+                {
+                    ResponseId = responseId,
+                    CreatedAt = created,
+                    ModelId = _engine.Info.ModelId,
+                    AdditionalProperties = final.AdditionalProperties.Clone(),
+                };
             }
         }
     }
