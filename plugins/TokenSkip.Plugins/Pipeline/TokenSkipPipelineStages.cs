@@ -1,0 +1,109 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using TokenSkip.Core;
+using TokenSkip.Core.Calibration;
+using TokenSkip.Core.Compression;
+using TokenSkip.Core.IO;
+using TokenSkip.Core.Prompts;
+using TokenSkip.Models.Configuration;
+using TokenSkip.Models.Inference;
+using TokenSkip.Models.Lora;
+using TokenSkip.Models.Tokenization;
+using TokenSkip.Models.Training;
+using TokenSkip.Models.Transformer;
+using TokenSkip.Pipeline.Data;
+using TokenSkip.Pipeline.Stages;
+using TokenSkip.SemanticKernel;
+
+namespace TokenSkip.Plugins;
+
+/// <summary>
+/// The stages on this project's libraries: <see cref="DatasetBuilder"/>, the LoRA <see cref="SftTrainer"/> with
+/// TokenSkip's reference settings, and an evaluation that runs the model through <see cref="TokenSkipChatClient"/> at
+/// each γ and writes the calibration the budget planner reads. Work runs on a background thread (TorchSharp scopes
+/// are per thread).
+/// </summary>
+public sealed class TokenSkipPipelineStages : IPipelineStages
+{
+    /// <inheritdoc />
+    public Task<string> BuildDataAsync(string filteredPath, string compressedPath, string outputFolder, ModelFamily family, int seed,
+        IProgress<PipelineProgress> progress, CancellationToken cancellationToken) => Task.Run(() =>
+    {
+        var originals = JsonLines.Read<FilteredRecord>(filteredPath).ToList();
+        var compressed = JsonLines.Read<CompressedRecord>(compressedPath).ToList();
+        cancellationToken.ThrowIfCancellationRequested();
+        progress.Report(new PipelineProgress(0, originals.Count, $"building from {originals.Count} trajectories"));
+        var result = DatasetBuilder.Build(originals, compressed, outputFolder, family, seed, [filteredPath, compressedPath]);
+        progress.Report(new PipelineProgress(result.Samples, result.Samples, "written"));
+        return $"{result.Samples} samples written to {result.AlpacaPath} and {result.MessagesPath}";
+    }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string> TrainAdapterAsync(string modelFolder, string dataPath, string outputFolder, int epochs, int? maxSteps,
+        IProgress<PipelineProgress> progress, CancellationToken cancellationToken) => Task.Run(() =>
+    {
+        var family = ModelFamilies.FromHuggingFaceName(TransformerConfig.Load(modelFolder).ModelType);
+        var tokenizer = TokenizerLoader.TryLoad(modelFolder)
+            ?? throw new ArgumentException($"{modelFolder}: training needs tokenizer.json (or vocab.json) in the model folder");
+        var endOfTurn = SftSampleRenderer.EndOfTurn(family);
+        if (!tokenizer.TryGetTokenId(endOfTurn, out var padId))
+        {
+            throw new ArgumentException($"{modelFolder}: the tokenizer has no {endOfTurn} token");
+        }
+
+        var examples = SftDataFile.Read(dataPath, family).Select(s => TrainingExample.Encode(s, tokenizer)).ToList();
+        var options = new SftOptions { Epochs = epochs, MaxSteps = maxSteps, PadTokenId = padId }.Validate();
+        using var model = CausalLanguageModel.Load(modelFolder);
+        using var adapter = LoraAdapter.Create(model, new LoraConfig { BaseModelNameOrPath = modelFolder }.Validate(), options.Seed);
+        var result = new SftTrainer(model, new LoraTrainingTarget(adapter), options).Train(examples, outputFolder, resume: true,
+            p => progress.Report(new PipelineProgress(p.Step, p.TotalSteps, string.Create(CultureInfo.InvariantCulture, $"step {p.Step}/{p.TotalSteps}, loss {p.Loss:0.####}"))),
+            cancellationToken);
+        return string.Create(CultureInfo.InvariantCulture, $"adapter written to {outputFolder} ({result.Steps} steps, final loss {result.FinalLoss:0.####})");
+    }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<string> EvaluateAsync(string modelFolder, string problemsPath, string outputFolder, IReadOnlyList<CompressionRatio> ratios,
+        int? limit, IProgress<PipelineProgress> progress, CancellationToken cancellationToken)
+    {
+        var problems = ProblemSet.Load(problemsPath, limit);
+        var gammas = ratios.Append(CompressionRatio.Uncompressed).Distinct().OrderDescending().ToArray();
+        using var engine = await Task.Run(() => LocalGenerationEngine.Load(modelFolder), cancellationToken).ConfigureAwait(false);
+        var client = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions { ObserveCompletions = false });
+        var rows = new List<RatioCalibration>();
+        var done = 0;
+        foreach (var gamma in gammas)
+        {
+            var correct = 0;
+            var tokens = 0L;
+            foreach (var problem in problems)
+            {
+                var response = await client.GetResponseAsync(problem.Question, new ChatOptions
+                {
+                    AdditionalProperties = new() { [TokenSkipOptionKeys.CompressionRatio] = gamma.Value },
+                }, cancellationToken).ConfigureAwait(false);
+                correct += FinalAnswer.Matches(FinalAnswer.Extract(response.Text), problem.Answer) ? 1 : 0;
+                tokens += engine.CountTokens(AnswerSuffix.Split(response.Text).Body);
+                progress.Report(new PipelineProgress(++done, gammas.Length * problems.Count, string.Create(CultureInfo.InvariantCulture, $"γ={gamma}: {problem.Id}")));
+            }
+
+            rows.Add(new RatioCalibration(gamma.Value, 1.0, (double)correct / Math.Max(1, problems.Count), (double)tokens / Math.Max(1, problems.Count)));
+        }
+
+        var baseline = Math.Max(1e-9, rows[0].MeanCotTokens);
+        var calibration = rows.Select(r => r with { ActualRatio = Math.Round(r.MeanCotTokens / baseline, 4) }).ToArray();
+        Directory.CreateDirectory(outputFolder);
+        new ModelCard
+        {
+            Description = $"calibration of {Path.GetFileName(modelFolder)} measured by the pipeline plugin",
+            Calibration = calibration,
+            Evaluation = new Dictionary<string, string>
+            {
+                ["data"] = problemsPath,
+                ["samples"] = problems.Count.ToString(CultureInfo.InvariantCulture),
+                ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            },
+        }.Save(outputFolder);
+        return string.Join("; ", calibration.Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"γ={c.Gamma}: accuracy {c.Accuracy:P1}, {c.MeanCotTokens:0} CoT tokens, actual ratio {c.ActualRatio:0.00}"))) + $" (written to {Path.Combine(outputFolder, ModelCard.FileName)})";
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using TokenSkip.Core;
+using TokenSkip.Core.Budgets;
+using TokenSkip.Core.Calibration;
+using TokenSkip.Models;
+using TokenSkip.Models.Inference;
+using TokenSkip.Pipeline.Synthetic;
+using TokenSkip.Plugins.Worksheets;
+using TokenSkip.SemanticKernel;
+
+namespace TokenSkip.Samples.WorksheetAgent;
+
+/// <summary>The model, its TokenSkip chat pipeline and the planner, with the two things the sample does.</summary>
+internal sealed class WorksheetAgentHost : IDisposable
+{
+    // Held-out problems: a seed range the training data (seeded from small numbers) does not use.
+    private const int HeldOutSeedBase = 900_000;
+
+    private readonly LocalGenerationEngine _engine;
+    private readonly ModelCard? _card;
+    private readonly IChatClient _client;
+
+    private WorksheetAgentHost(LocalGenerationEngine engine, ModelCard? card)
+    {
+        _engine = engine;
+        _card = card;
+        var options = new TokenSkipChatClientOptions { ModelCard = card, ObserveCompletions = false };
+        _client = new TokenSkipChatClient(engine, options).AsBuilder().UseTokenBudget().Build();
+    }
+
+    /// <summary>Loads <paramref name="model"/> (default: the embedded model).</summary>
+    public static WorksheetAgentHost Load(string? model)
+    {
+        var folder = model ?? DefaultModel.Require();
+        Console.Error.WriteLine($"loading {folder} ...");
+        var card = ModelCard.TryLoad(folder);
+        if (card is null)
+        {
+            Console.Error.WriteLine($"note: {folder} has no {ModelCard.FileName}; the planner starts uncalibrated (γ taken at face value, 300-token prior).");
+        }
+
+        return new WorksheetAgentHost(LocalGenerationEngine.Load(folder), card);
+    }
+
+    /// <summary>Solves one worksheet under a budget, printing each step.</summary>
+    public async Task<WorksheetResult> RunWorksheetAsync(int problems, int? budget, int seed, TextWriter output, CancellationToken cancellationToken)
+    {
+        var worksheet = Worksheet(seed, problems);
+        var planner = NewPlanner();
+        var tokens = budget ?? DefaultBudget(planner, worksheet, _engine.CountTokens);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worksheet of {worksheet.Count} problems, budget {tokens} completion tokens"));
+
+        // The run's ledger: every round trip through the pipeline's budget middleware charges it.
+        using var run = TokenBudgetScope.Begin(tokens);
+        var runner = new WorksheetRunner(_client, _engine.CountTokens);
+        return await runner.RunAsync(worksheet, tokens, new PlannedPolicy(planner), step => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"step {step.Index}/{worksheet.Count}  γ={step.Ratio,-4}  tokens {step.TokensUsed,4} (cap {step.MaxOutputTokens,4})  budget left {step.BudgetLeft,5}  " +
+            $"{(step.Correct ? "correct" : "wrong  ")}  answer {(step.Answer.Length == 0 ? "-" : step.Answer)} (expected {step.Expected}){(step.Truncated ? "  [cut off]" : string.Empty)}")),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the budget-adherence benchmark on <paramref name="count"/> worksheets of 3 to 6 held-out problems.</summary>
+    public async Task<IReadOnlyList<BenchmarkSummary>> BenchmarkAsync(int count, int seed, TextWriter output, CancellationToken cancellationToken)
+    {
+        var random = new Random(seed);
+        var worksheets = Enumerable.Range(0, count).Select(i => Worksheet(seed * 1000 + i, random.Next(3, 7))).ToArray();
+        var runner = new WorksheetRunner(_client, _engine.CountTokens);
+        return await new BudgetBenchmark(runner, NewPlanner()).RunAsync(worksheets, seed, (i, results) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"worksheet {i + 1}/{count}: budget {results[0].Budget}; {string.Join("; ", results.Select(r => $"{r.Policy} {r.Correct}/{r.Steps.Count} correct, {r.TokensUsed} tokens"))}")),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _engine.Dispose();
+
+    private BudgetPlanner NewPlanner() => new(_card, new BudgetPlannerOptions { CountTokens = _engine.CountTokens });
+
+    private static IReadOnlyList<WorksheetProblem> Worksheet(int seed, int count) =>
+        WordProblemGenerator.Generate(HeldOutSeedBase + seed, count).Select(p => new WorksheetProblem(p.Question, p.Answer)).ToArray();
+
+    // Halfway between the planner's predicted cost of the worksheet at γ = 0.5 and at γ = 1.0.
+    private static int DefaultBudget(BudgetPlanner planner, IReadOnlyList<WorksheetProblem> worksheet, Func<string, int> countTokens)
+    {
+        var questions = worksheet.Select(p => p.Question).ToArray();
+        int Cost(double gamma) => questions.Sum(q => planner.Predict(new CompressionRatio(gamma), countTokens(q)));
+        return (Cost(0.5) + Cost(1.0)) / 2;
+    }
+}
