@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using TokenSkip.Core;
+using TokenSkip.Core.Answers;
 using TokenSkip.Core.Calibration;
 using TokenSkip.Core.Compression;
 using TokenSkip.Core.IO;
@@ -81,7 +82,7 @@ public sealed class TokenSkipPipelineStages : IPipelineStages
                 {
                     AdditionalProperties = new() { [TokenSkipOptionKeys.CompressionRatio] = gamma.Value },
                 }, cancellationToken).ConfigureAwait(false);
-                correct += FinalAnswer.Matches(FinalAnswer.Extract(response.Text), problem.Answer) ? 1 : 0;
+                correct += AnswerScorer.IsCorrect(response.Text, problem.Answer, problem.Question) ? 1 : 0;
                 tokens += engine.CountTokens(AnswerSuffix.Split(response.Text).Body);
                 progress.Report(new PipelineProgress(++done, gammas.Length * problems.Count, string.Create(CultureInfo.InvariantCulture, $"γ={gamma}: {problem.Id}")));
             }

@@ -1,3 +1,4 @@
+using TokenSkip.Core.Answers;
 using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.AI;
@@ -57,7 +58,7 @@ public sealed class ReasoningPlugin
             ? why
             : string.Create(CultureInfo.InvariantCulture, $"γ={ratio} (no budget planning).");
         return new SolveResult(
-            FinalAnswer.Extract(response.Text),
+            AnswerExtractor.Extract(response.Text)?.Text ?? string.Empty,
             ratio,
             (int)(response.Usage?.OutputTokenCount ?? 0),
             response.FinishReason == ChatFinishReason.Length ? "length" : "stop",

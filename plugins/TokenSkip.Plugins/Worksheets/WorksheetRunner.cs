@@ -1,3 +1,4 @@
+using TokenSkip.Core.Answers;
 using Microsoft.Extensions.AI;
 using TokenSkip.Core.Compression;
 using TokenSkip.SemanticKernel;
@@ -47,7 +48,7 @@ public sealed class WorksheetRunner(IChatClient reasoner, Func<string, int> coun
                 var used = (int)(response.Usage?.OutputTokenCount ?? 0);
                 left -= used;
                 var truncated = response.FinishReason == ChatFinishReason.Length;
-                var answer = FinalAnswer.Extract(response.Text);
+                var answer = AnswerExtractor.Extract(response.Text)?.Text ?? string.Empty;
                 if (!truncated)
                 {
                     var cot = Math.Min(countTokens(AnswerSuffix.Split(response.Text).Body), used);
@@ -55,7 +56,7 @@ public sealed class WorksheetRunner(IChatClient reasoner, Func<string, int> coun
                 }
 
                 step = new WorksheetStep(i + 1, problem.Question, plan.Ratio, plan.MaxOutputTokens, used, left, answer, problem.Answer,
-                    FinalAnswer.Matches(answer, problem.Answer), truncated, plan.Explanation);
+                    AnswerScorer.IsCorrect(response.Text, problem.Answer, problem.Question), truncated, plan.Explanation);
             }
 
             steps.Add(step);
