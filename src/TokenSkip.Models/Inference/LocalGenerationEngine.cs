@@ -60,6 +60,8 @@ public sealed class LocalGenerationEngine : IGenerationEngine, IDisposable
         await _queue.Writer.WriteAsync(new Work(request, updates.Writer, cancellationToken), cancellationToken).ConfigureAwait(false);
         await foreach (var update in updates.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            // Buffered tokens are not handed out after cancellation: the caller sees at most the token in flight.
+            cancellationToken.ThrowIfCancellationRequested();
             yield return update;
         }
     }

@@ -40,7 +40,7 @@ public sealed class EvaluationReportWriterTests : IDisposable
         using var json = JsonDocument.Parse(text);
         var rows = json.RootElement.GetProperty("results").EnumerateArray().ToArray();
         Assert.Equal(6, rows.Length);
-        Assert.Equal(["gamma", "accuracy", "mean_cot_tokens", "actual_ratio", "latency_ms_per_sample", "samples", "mean_generated_tokens",
+        Assert.Equal(["gamma", "accuracy", "mean_cot_tokens", "actual_ratio", "latency_ms_per_sample", "latency_samples", "samples", "mean_generated_tokens",
             "throughput_samples_per_s", "throughput_tokens_per_s", "throughput_batch_size"], rows[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(0.7, rows[1].GetProperty("gamma").GetDouble());
         Assert.Equal(0.85, rows[1].GetProperty("accuracy").GetDouble());
