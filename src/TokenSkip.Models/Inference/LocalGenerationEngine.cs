@@ -60,6 +60,8 @@ public sealed class LocalGenerationEngine : IGenerationEngine, IDisposable
         await _queue.Writer.WriteAsync(new Work(request, updates.Writer, cancellationToken), cancellationToken).ConfigureAwait(false);
         await foreach (var update in updates.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            // ReadAllAsync hands out buffered tokens without looking at the token; the contract is to stop at once.
+            cancellationToken.ThrowIfCancellationRequested();
             yield return update;
         }
     }
