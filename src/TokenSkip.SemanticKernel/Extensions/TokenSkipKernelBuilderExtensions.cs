@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using TokenSkip.Core.Engine;
+using TokenSkip.Core.Prompts;
+using TokenSkip.SemanticKernel;
+
+namespace Microsoft.SemanticKernel;
+
+/// <summary>
+/// <see cref="IKernelBuilder"/> wrappers of <see cref="TokenSkipServiceCollectionExtensions"/>: the same keyed
+/// registrations, on the kernel's services.
+/// </summary>
+public static class TokenSkipKernelBuilderExtensions
+{
+    /// <summary>Adds a TokenSkip chat client over an engine the caller owns.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="engine">The engine.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    public static IKernelBuilder AddTokenSkipChatClient(this IKernelBuilder builder, IGenerationEngine engine,
+        TokenSkipChatClientOptions? options = null, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTokenSkipChatClient(engine, options, serviceId);
+        return builder;
+    }
+
+    /// <summary>Adds a TokenSkip chat client for a remote OpenAI-compatible completions endpoint.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="endpoint">The API root.</param>
+    /// <param name="modelId">The served model name.</param>
+    /// <param name="family">The model's prompt family.</param>
+    /// <param name="apiKey">Bearer token, if needed.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    public static IKernelBuilder AddTokenSkipChatClient(this IKernelBuilder builder, Uri endpoint, string modelId, ModelFamily family,
+        string? apiKey = null, TokenSkipChatClientOptions? options = null, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTokenSkipChatClient(endpoint, modelId, family, apiKey, options, serviceId);
+        return builder;
+    }
+
+    /// <summary>Adds a TokenSkip chat completion service over an engine the caller owns.</summary>
+    /// <inheritdoc cref="AddTokenSkipChatClient(IKernelBuilder, IGenerationEngine, TokenSkipChatClientOptions?, string?)"/>
+    public static IKernelBuilder AddTokenSkipChatCompletion(this IKernelBuilder builder, IGenerationEngine engine,
+        TokenSkipChatClientOptions? options = null, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTokenSkipChatCompletion(engine, options, serviceId);
+        return builder;
+    }
+
+    /// <summary>Adds a TokenSkip chat completion service for a remote OpenAI-compatible completions endpoint.</summary>
+    /// <inheritdoc cref="AddTokenSkipChatClient(IKernelBuilder, Uri, string, ModelFamily, string?, TokenSkipChatClientOptions?, string?)"/>
+    public static IKernelBuilder AddTokenSkipChatCompletion(this IKernelBuilder builder, Uri endpoint, string modelId, ModelFamily family,
+        string? apiKey = null, TokenSkipChatClientOptions? options = null, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTokenSkipChatCompletion(endpoint, modelId, family, apiKey, options, serviceId);
+        return builder;
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.AI;
+using TokenSkip.Core.Prompts;
+using Xunit;
+
+namespace TokenSkip.SemanticKernel.Tests;
+
+public sealed class TokenSkipChatClientPromptTests
+{
+    private const string Question = "Tom has 3 boxes of 4 pens. How many pens does he have?";
+
+    // Written out from TokenSkip's reference formats, not built with the code under test.
+    [Theory]
+    [InlineData(0.5, "<|eot_id|>0.5<|eot_id|>")]
+    [InlineData(0.7, "<|eot_id|>0.7<|eot_id|>")]
+    [InlineData(0.9, "<|eot_id|>0.9<|eot_id|>")]
+    [InlineData(1.0, "")]
+    public async Task ShouldSendQwenTheExactTokenSkipPromptAsync(double gamma, string ratio)
+    {
+        var engine = new ScriptedEngine(ModelFamily.Qwen2, "ok");
+        var client = new TokenSkipChatClient(engine);
+
+        await client.GetResponseAsync(Question, Options(gamma));
+
+        Assert.Equal(
+            "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n" +
+            "Please reason step by step, and put your final answer within \\boxed{}.\n" + Question + ratio +
+            "<|im_end|>\n<|im_start|>assistant\n",
+            engine.LastRequest.PromptText);
+    }
+
+    [Theory]
+    [InlineData(0.5, "<|eot_id|>0.5<|eot_id|>")]
+    [InlineData(0.6, "<|eot_id|>0.6<|eot_id|>")]
+    [InlineData(0.8, "<|eot_id|>0.8<|eot_id|>")]
+    [InlineData(1.0, "")]
+    public async Task ShouldSendLlamaTheExactTokenSkipPromptAsync(double gamma, string ratio)
+    {
+        var engine = new ScriptedEngine(ModelFamily.Llama3, "ok");
+        var client = new TokenSkipChatClient(engine);
+
+        await client.GetResponseAsync(Question, Options(gamma));
+
+        Assert.Equal(
+            "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n" +
+            "Please reason step by step, and put your final answer within \\boxed{}.\n" + Question + "\n" + ratio +
+            "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
+            engine.LastRequest.PromptText);
+    }
+
+    [Fact]
+    public async Task ShouldUseTheCallersSystemMessageAndInstructionsAsync()
+    {
+        var engine = new ScriptedEngine(ModelFamily.Qwen2, "ok");
+        var client = new TokenSkipChatClient(engine);
+
+        await client.GetResponseAsync(
+            [new ChatMessage(ChatRole.System, "Be brief."), new ChatMessage(ChatRole.User, Question)],
+            new ChatOptions { Instructions = "You solve worksheets." });
+
+        Assert.StartsWith("<|im_start|>system\nYou solve worksheets.\n\nBe brief.<|im_end|>\n<|im_start|>user\nPlease reason", engine.LastRequest.PromptText);
+    }
+
+    [Fact]
+    public async Task ShouldUseTheClientsDefaultRatioWhenTheCallSetsNoneAsync()
+    {
+        var engine = new ScriptedEngine(ModelFamily.Qwen2, "ok");
+        var client = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions { DefaultCompressionRatio = new(0.6) });
+
+        await client.GetResponseAsync(Question);
+
+        Assert.Contains(Question + "<|eot_id|>0.6<|eot_id|><|im_end|>", engine.LastRequest.PromptText);
+    }
+
+    private static ChatOptions Options(double gamma) =>
+        new() { AdditionalProperties = new() { [TokenSkipOptionKeys.CompressionRatio] = gamma } };
+}
