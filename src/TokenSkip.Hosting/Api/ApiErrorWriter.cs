@@ -16,6 +16,12 @@ internal static class ApiErrorWriter
             response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (error.Status == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The unread rest of the body stays on the wire: close the connection rather than drain it.
+            response.Headers.Connection = "close";
+        }
+
         if (error.Status == StatusCodes.Status401Unauthorized)
         {
             response.Headers.WWWAuthenticate = "Bearer";

@@ -8,9 +8,12 @@ internal sealed record ChatCompletion(
     [property: JsonPropertyName("created")] long Created,
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("choices")] IReadOnlyList<ChatChoice> Choices,
-    [property: JsonPropertyName("usage")] CompletionUsage Usage,
-    [property: JsonExtensionData] IDictionary<string, object>? TokenSkip)
+    [property: JsonPropertyName("usage")] CompletionUsage Usage)
 {
+    /// <summary>TokenSkip's report (<c>compression_ratio</c>, budget fields), written as top-level properties.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, object>? TokenSkip { get; init; }
+
     [JsonPropertyName("object")]
     public string Object => "chat.completion";
 }

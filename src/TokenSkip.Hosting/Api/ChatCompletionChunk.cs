@@ -8,9 +8,12 @@ internal sealed record ChatCompletionChunk(
     [property: JsonPropertyName("created")] long Created,
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("choices")] IReadOnlyList<ChatChunkChoice> Choices,
-    [property: JsonPropertyName("usage"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CompletionUsage? Usage,
-    [property: JsonExtensionData] IDictionary<string, object>? TokenSkip)
+    [property: JsonPropertyName("usage"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CompletionUsage? Usage)
 {
+    /// <summary>TokenSkip's report (<c>compression_ratio</c>, budget fields), written as top-level properties.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, object>? TokenSkip { get; init; }
+
     [JsonPropertyName("object")]
     public string Object => "chat.completion.chunk";
 }

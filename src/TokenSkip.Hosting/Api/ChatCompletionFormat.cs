@@ -9,11 +9,11 @@ internal sealed class ChatCompletionFormat(string id, long created, string model
 
     public object FinishChunk(string finishReason) => Chunk(new ChatDelta(null, null), finishReason);
 
-    public object UsageChunk(CompletionUsage usage) => new ChatCompletionChunk(id, created, model, [], usage, report);
+    public object UsageChunk(CompletionUsage usage) => new ChatCompletionChunk(id, created, model, [], usage) { TokenSkip = report };
 
     public object Completion(string text, string finishReason, CompletionUsage usage) =>
-        new ChatCompletion(id, created, model, [new ChatChoice(new ChatResponseMessage(text), finishReason)], usage, report);
+        new ChatCompletion(id, created, model, [new ChatChoice(new ChatResponseMessage(text), finishReason)], usage) { TokenSkip = report };
 
     private ChatCompletionChunk Chunk(ChatDelta delta, string? finishReason) =>
-        new(id, created, model, [new ChatChunkChoice(delta, finishReason)], null, report);
+        new(id, created, model, [new ChatChunkChoice(delta, finishReason)], null) { TokenSkip = report };
 }

@@ -20,12 +20,13 @@ namespace TokenSkip.Hosting.Worker;
 /// host) share the batch with HTTP clients.
 /// </summary>
 /// <remarks>
-/// Shutdown: from <see cref="StopAsync"/> on, new requests are refused; accepted ones run until they finish or until
+/// Shutdown: from the host's first stopping signal (<see cref="StoppingAsync"/>, before Kestrel and other services stop)
+/// new requests are refused and readiness fails; accepted ones run until they finish or until
 /// <see cref="TokenSkipServerOptions.ShutdownTimeout"/> (or the host's own shutdown timeout) has passed, then are
 /// cancelled. A client that cancels frees its slot before the next step; a request past
 /// <see cref="TokenSkipServerOptions.RequestTimeout"/> is ended with <see cref="DeadlineExceededException"/>.
 /// </remarks>
-public sealed partial class ModelWorker : BackgroundService, IGenerationEngine
+public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleService, IGenerationEngine
 {
     private readonly IModelLoader _loader;
     private readonly TokenSkipServerOptions _options;
@@ -35,6 +36,7 @@ public sealed partial class ModelWorker : BackgroundService, IGenerationEngine
     private readonly WorkQueue _queue;
     private readonly TaskCompletionSource<bool> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
     private int _state = (int)WorkerState.Loading;
     private long _drainDeadline = long.MaxValue;
     private volatile bool _forceStop;
@@ -144,6 +146,22 @@ public sealed partial class ModelWorker : BackgroundService, IGenerationEngine
     /// <inheritdoc />
     public int CountTokens(string text) => RequireReady().Tokenizer.Encode(text).Count;
 
+    /// <summary>Stops accepting requests as soon as the host begins to stop, so requests in flight drain while Kestrel waits for them.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        BeginStopping();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Starts shutting down (refusing new work) and waits for the model thread, cancelling leftovers when the host's patience ends.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -159,7 +177,9 @@ public sealed partial class ModelWorker : BackgroundService, IGenerationEngine
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var thread = new Thread(() => RunModelThread(stoppingToken)) { IsBackground = true, Name = "TokenSkip model worker" };
+        stoppingToken.UnsafeRegister(static state => ((ModelWorker)state!).BeginStopping(), this);
+        var stopping = _stopping.Token;
+        var thread = new Thread(() => RunModelThread(stopping)) { IsBackground = true, Name = "TokenSkip model worker" };
         thread.Start();
         return _finished.Task;
     }
@@ -239,16 +259,25 @@ public sealed partial class ModelWorker : BackgroundService, IGenerationEngine
 
     private void BeginStopping()
     {
-        var previous = (WorkerState)Interlocked.CompareExchange(ref _state, (int)WorkerState.Stopping, (int)WorkerState.Ready);
-        if (previous == WorkerState.Loading)
+        lock (_stopping)
         {
-            Interlocked.CompareExchange(ref _state, (int)WorkerState.Stopping, (int)WorkerState.Loading);
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var previous = (WorkerState)Interlocked.CompareExchange(ref _state, (int)WorkerState.Stopping, (int)WorkerState.Ready);
+            if (previous == WorkerState.Loading)
+            {
+                Interlocked.CompareExchange(ref _state, (int)WorkerState.Stopping, (int)WorkerState.Loading);
+            }
+
+            var drain = (long)(_options.ShutdownTimeout.TotalSeconds * _time.TimestampFrequency);
+            Volatile.Write(ref _drainDeadline, _time.GetTimestamp() + drain);
+            LogStopping(ActiveSequences + QueuedRequests, _options.ShutdownTimeout.TotalSeconds);
+            _stopping.Cancel();
         }
 
-        var now = _time.GetTimestamp();
-        var drain = (long)(_options.ShutdownTimeout.TotalSeconds * _time.TimestampFrequency);
-        Volatile.Write(ref _drainDeadline, now + drain);
-        LogStopping(ActiveSequences + QueuedRequests, _options.ShutdownTimeout.TotalSeconds);
         _queue.Wake();
     }
 
@@ -270,6 +299,13 @@ public sealed partial class ModelWorker : BackgroundService, IGenerationEngine
         WorkerState.Failed => new ModelUnavailableException($"the model failed to load: {LoadError?.Message}", LoadError),
         _ => new ModelUnavailableException("the server is shutting down"),
     };
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        base.Dispose();
+        _stopping.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Model {ModelId} loaded in {Seconds:F1} s: {Slots} slots of {SlotTokens} tokens ({CacheMiB} MiB KV cache)")]
