@@ -22,6 +22,7 @@ public static class TokenSkipCli
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(AdapterCommand.Create(console));
         root.Subcommands.Add(CompressCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
 
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
