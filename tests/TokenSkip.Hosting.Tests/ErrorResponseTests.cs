@@ -49,6 +49,31 @@ public sealed class ErrorResponseTests(ServedModelFixture model)
         await AssertStillServesAsync(server);
     }
 
+    public static TheoryData<string, string, string> BadTextRequests => new()
+    {
+        { """{"max_tokens": 4}""", "missing_required_parameter", "prompt" },
+        { """{"prompt": [1, 1000000000]}""", "invalid_value", "prompt" },
+        { """{"prompt": [1, "x"]}""", "invalid_type", "prompt" },
+        { """{"prompt": []}""", "invalid_value", "prompt" },
+        { """{"prompt": "hi", "echo": true}""", "unsupported_value", "echo" },
+        { """{"prompt": "hi", "stop_token_ids": [-1]}""", "invalid_value", "stop_token_ids" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTextRequests))]
+    public async Task ABadTextCompletionRequestIs400WithTheFieldNamed(string body, string code, string param)
+    {
+        await using var server = await RunningServer.StartAsync(model.Folder);
+
+        using var response = await server.PostAsync("v1/completions", body);
+        var error = await ErrorOf(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(code, (string?)error["code"]);
+        Assert.Equal(param, (string?)error["param"]);
+        await AssertStillServesAsync(server);
+    }
+
     [Fact]
     public async Task UnknownFieldsAreIgnored()
     {
