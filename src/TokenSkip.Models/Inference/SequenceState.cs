@@ -3,7 +3,7 @@ using TokenSkip.Core.Text;
 
 namespace TokenSkip.Models.Inference;
 
-/// <summary>The evolving state of one sequence during generation: its tokens, text, stop checks and randomness.</summary>
+/// <summary>The evolving state of one sequence during generation: its options, tokens, text, stop checks and randomness.</summary>
 internal sealed class SequenceState
 {
     private readonly IncrementalDecoder? _decoder;
@@ -16,6 +16,7 @@ internal sealed class SequenceState
     {
         Index = index;
         PromptIds = promptIds;
+        Options = options;
         MaxNewTokens = maxNewTokens;
         _stopIds = [.. stopIds];
         _decoder = tokenizer is null ? null : new IncrementalDecoder(tokenizer);
@@ -27,6 +28,9 @@ internal sealed class SequenceState
     public int Index { get; }
 
     public IReadOnlyList<int> PromptIds { get; }
+
+    /// <summary>This sequence's decoding options (sampling knobs, seed, stop strings).</summary>
+    public GenerationOptions Options { get; }
 
     public List<int> OutputIds { get; } = [];
 

@@ -69,7 +69,7 @@ public sealed class TextGenerator
         {
             while (true)
             {
-                var next = TokenSampler.Sample(logits, active, options);
+                var next = TokenSampler.Sample(logits, active);
                 for (var i = 0; i < active.Count; i++)
                 {
                     var sequence = active[i];
@@ -113,27 +113,7 @@ public sealed class TextGenerator
     private int MaxNewTokensFor(IReadOnlyList<int> prompt, int index, GenerationOptions options)
     {
         var context = _model.Config.MaxPositions;
-        var vocabulary = _model.Config.VocabularySize;
-        if (prompt.Count == 0)
-        {
-            throw new ArgumentException($"prompt {index} is empty", nameof(prompt));
-        }
-
-        for (var i = 0; i < prompt.Count; i++)
-        {
-            if (prompt[i] < 0 || prompt[i] >= vocabulary)
-            {
-                throw new ArgumentException(
-                    $"prompt {index}: token id {prompt[i]} at position {i} is outside the vocabulary (0..{vocabulary - 1})", nameof(prompt));
-            }
-        }
-
-        if (prompt.Count >= context)
-        {
-            throw new ArgumentException(
-                $"prompt {index} has {prompt.Count} tokens but the model's context is {context} tokens (at least one must be left to generate)", nameof(prompt));
-        }
-
+        PromptCheck.Validate(prompt, $"prompt {index}", _model.Config.VocabularySize, context);
         return Math.Min(options.MaxNewTokens, context - prompt.Count);
     }
 }

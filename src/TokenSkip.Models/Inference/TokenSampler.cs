@@ -7,32 +7,38 @@ namespace TokenSkip.Models.Inference;
 /// <summary>
 /// Picks the next token from float32 logits, applying Hugging Face's processors in their order: repetition penalty,
 /// temperature, top-k, top-p. Randomness comes from a per-sequence <see cref="Random"/>, so a seeded request
-/// samples the same tokens whether it runs alone or in a batch.
+/// samples the same tokens whether it runs alone or in a batch (with any neighbours and their options).
 /// </summary>
 internal static class TokenSampler
 {
-    /// <summary>Chooses one token per row of <paramref name="logits"/> [B, vocab].</summary>
-    public static int[] Sample(Tensor logits, IReadOnlyList<SequenceState> sequences, GenerationOptions options)
+    /// <summary>
+    /// Chooses one token per row of <paramref name="logits"/> [B, vocab], each row with its own sequence's options, so
+    /// requests with different sampling settings can share a decode step.
+    /// </summary>
+    public static int[] Sample(Tensor logits, IReadOnlyList<SequenceState> sequences)
     {
         using var scope = NewDisposeScope();
-        if (options.RepetitionPenalty != 1.0)
+        if (sequences.Any(s => s.Options.RepetitionPenalty != 1.0))
         {
             logits = logits.clone();
             for (var row = 0; row < sequences.Count; row++)
             {
-                ApplyRepetitionPenalty(logits[row], sequences[row].SeenTokens, options.RepetitionPenalty);
+                if (sequences[row].Options.RepetitionPenalty != 1.0)
+                {
+                    ApplyRepetitionPenalty(logits[row], sequences[row].SeenTokens, sequences[row].Options.RepetitionPenalty);
+                }
             }
         }
 
-        if (options.IsGreedy)
-        {
-            return logits.argmax(-1).cpu().data<long>().Select(v => (int)v).ToArray();
-        }
-
+        // One argmax for the whole batch serves every greedy row.
+        var greedy = sequences.Any(s => s.Options.IsGreedy)
+            ? logits.argmax(-1).cpu().data<long>().Select(v => (int)v).ToArray()
+            : null;
         var result = new int[sequences.Count];
         for (var row = 0; row < sequences.Count; row++)
         {
-            result[row] = SampleRow(logits[row], options, sequences[row].Random);
+            var options = sequences[row].Options;
+            result[row] = options.IsGreedy ? greedy![row] : SampleRow(logits[row], options, sequences[row].Random);
         }
 
         return result;

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace TokenSkip.Hosting.Api;
+
+/// <summary>What a chat event adds: the role (first event only) and text; the last event's delta is empty.</summary>
+internal sealed record ChatDelta(
+    [property: JsonPropertyName("role"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
+    [property: JsonPropertyName("content"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);

@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace TokenSkip.Hosting.Api;
+
+/// <summary>One message of a chat request; <c>content</c> is a string or an array of text parts (joined with newlines).</summary>
+internal sealed class ChatRequestMessage
+{
+    [JsonPropertyName("role")]
+    public string? Role { get; init; }
+
+    [JsonPropertyName("content")]
+    [JsonConverter(typeof(MessageContentConverter))]
+    public string? Content { get; init; }
+}

@@ -1,0 +1,16 @@
+namespace TokenSkip.Hosting.Api;
+
+/// <summary>How one API shapes a generation: as a chat completion or a text completion, whole or as stream events.</summary>
+internal interface ICompletionFormat
+{
+    /// <summary>The event that opens a stream (the chat role), or null when the format has none.</summary>
+    object? OpeningChunk();
+
+    object TextChunk(string text);
+
+    object FinishChunk(string finishReason);
+
+    object UsageChunk(CompletionUsage usage);
+
+    object Completion(string text, string finishReason, CompletionUsage usage);
+}

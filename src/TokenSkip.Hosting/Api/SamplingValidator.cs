@@ -1,0 +1,81 @@
+using TokenSkip.Core.Generation;
+
+namespace TokenSkip.Hosting.Api;
+
+/// <summary>Checks the fields chat and text completions share; every refusal names its field.</summary>
+internal static class SamplingValidator
+{
+    /// <summary>The most stop strings a request may give (OpenAI allows 4; connectors add the template's end-of-turn texts).</summary>
+    public const int MaxStopSequences = 16;
+
+    public static SamplingPlan Validate(CompletionRequestBase request, TokenSkipServerOptions server)
+    {
+        if (request.N is { } n && n != 1)
+        {
+            throw ApiException.BadRequest($"only n = 1 is supported; got {n}", "n", "unsupported_value");
+        }
+
+        var (maxTokens, maxParam) = request.MaxCompletionTokens is { } completion
+            ? (completion, "max_completion_tokens")
+            : (request.MaxTokens, "max_tokens");
+        if (maxTokens is < 1)
+        {
+            throw ApiException.BadRequest($"{maxParam} must be at least 1; got {maxTokens}", maxParam);
+        }
+
+        if (maxTokens > server.MaxTokensLimit)
+        {
+            throw ApiException.BadRequest($"{maxParam} must be at most {server.MaxTokensLimit} on this server; got {maxTokens}", maxParam);
+        }
+
+        var temperature = request.Temperature ?? 0;
+        if (!double.IsFinite(temperature) || temperature is < 0 or > 2)
+        {
+            throw ApiException.BadRequest($"temperature must be between 0 and 2; got {temperature}", "temperature");
+        }
+
+        var topP = request.TopP ?? 1;
+        if (!double.IsFinite(topP) || topP is < 0 or > 1)
+        {
+            throw ApiException.BadRequest($"top_p must be between 0 and 1; got {topP}", "top_p");
+        }
+
+        if (request.TopK is < 0)
+        {
+            throw ApiException.BadRequest($"top_k must be at least 0; got {request.TopK}", "top_k");
+        }
+
+        var penalty = request.RepetitionPenalty ?? 1;
+        if (!double.IsFinite(penalty) || penalty <= 0)
+        {
+            throw ApiException.BadRequest($"repetition_penalty must be a positive number; got {penalty}", "repetition_penalty");
+        }
+
+        var stops = request.Stop ?? [];
+        if (stops.Count > MaxStopSequences || stops.Any(string.IsNullOrEmpty))
+        {
+            throw ApiException.BadRequest($"stop must hold at most {MaxStopSequences} non-empty strings", "stop");
+        }
+
+        var stopIds = request.StopTokenIds ?? [];
+        if (stopIds.Any(id => id < 0))
+        {
+            throw ApiException.BadRequest("stop_token_ids must not be negative", "stop_token_ids");
+        }
+
+        var options = new GenerationOptions
+        {
+            // top_p = 0 keeps only the most likely token: greedy.
+            Temperature = topP == 0 ? 0 : temperature,
+            TopP = topP == 0 ? 1 : topP,
+            TopK = request.TopK ?? 0,
+            RepetitionPenalty = penalty,
+            Seed = request.Seed is { } seed ? unchecked((int)seed ^ (int)(seed >> 32)) : null,
+            StopStrings = stops,
+            StopTokenIds = stopIds,
+            IgnoreEndOfSequence = request.IgnoreEos ?? false,
+        };
+        var stream = request.Stream ?? false;
+        return new SamplingPlan(options, maxTokens, maxParam, stream, stream && request.StreamOptions?.IncludeUsage == true);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace TokenSkip.Hosting;
+
+/// <summary>
+/// The standalone server: an ASP.NET Core host whose Kestrel listens on <see cref="TokenSkipServerOptions.Host"/> and
+/// <see cref="TokenSkipServerOptions.Port"/> (127.0.0.1:8080 by default), configured like any .NET host (appsettings.json,
+/// environment variables, then <c>configure</c>).
+/// </summary>
+public static class TokenSkipServer
+{
+    /// <summary>Creates a builder with the server's services and Kestrel binding; add services, then call <see cref="Build"/>.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[]? args = null, Action<TokenSkipServerOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+        builder.Services.AddTokenSkipServer(builder.Configuration, configure);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<TokenSkipServerOptions>>((kestrel, server) =>
+        {
+            Listen(kestrel, server.Value);
+            kestrel.Limits.MaxRequestBodySize = server.Value.MaxRequestBodyBytes;
+        });
+
+        // The host's own limit must leave room for the worker's drain.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<TokenSkipServerOptions>>((host, server) =>
+            host.ShutdownTimeout = server.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+        return builder;
+    }
+
+    /// <summary>Builds the application and maps the server's endpoints.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.MapTokenSkipServer();
+        return app;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, TokenSkipServerOptions options)
+    {
+        var host = options.Host.Trim();
+        if (host is "*" or "0.0.0.0" or "+")
+        {
+            kestrel.ListenAnyIP(options.Port);
+        }
+        else if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(options.Port);
+        }
+        else if (IPAddress.TryParse(host, out var address))
+        {
+            kestrel.Listen(address, options.Port);
+        }
+        else
+        {
+            throw new OptionsValidationException(TokenSkipServerOptions.SectionName, typeof(TokenSkipServerOptions),
+                [$"{TokenSkipServerOptions.SectionName}:Host '{options.Host}' is not an IP address, localhost, * or 0.0.0.0"]);
+        }
+    }
+}

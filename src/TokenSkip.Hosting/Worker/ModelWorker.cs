@@ -1,0 +1,326 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenSkip.Core.Engine;
+using TokenSkip.Core.Generation;
+using TokenSkip.Hosting.Errors;
+using TokenSkip.Hosting.Metrics;
+using TokenSkip.Models.Inference;
+
+namespace TokenSkip.Hosting.Worker;
+
+/// <summary>
+/// The hosted model worker: loads the model once on its own dedicated thread (TorchSharp scopes are per thread), then
+/// serves every request there with continuous batching — requests join and leave the running batch between decode steps,
+/// each in its own KV cache slot with its own sampling settings, stop conditions and prompt. Work arrives through a
+/// bounded queue. It is also an <see cref="IGenerationEngine"/>, so in-process callers (an SK connector in the same
+/// host) share the batch with HTTP clients.
+/// </summary>
+/// <remarks>
+/// Shutdown: from the host's first stopping signal (<see cref="StoppingAsync"/>, before Kestrel and other services stop)
+/// new requests are refused and readiness fails; accepted ones run until they finish or until
+/// <see cref="TokenSkipServerOptions.ShutdownTimeout"/> (or the host's own shutdown timeout) has passed, then are
+/// cancelled. A client that cancels frees its slot before the next step; a request past
+/// <see cref="TokenSkipServerOptions.RequestTimeout"/> is ended with <see cref="DeadlineExceededException"/>.
+/// </remarks>
+public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleService, IGenerationEngine
+{
+    private readonly IModelLoader _loader;
+    private readonly TokenSkipServerOptions _options;
+    private readonly ServerMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ModelWorker> _logger;
+    private readonly WorkQueue _queue;
+    private readonly TaskCompletionSource<bool> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _state = (int)WorkerState.Loading;
+    private long _drainDeadline = long.MaxValue;
+    private volatile bool _forceStop;
+
+    // Set on the model thread before the state turns Ready; read by request threads after they have seen Ready.
+    private LoadedModel? _model;
+    private ContinuousBatch? _batch;
+    private BatchScheduler? _scheduler;
+    private EngineInfo? _info;
+
+    /// <summary>Creates the worker; nothing is loaded until the host starts it.</summary>
+    public ModelWorker(IModelLoader loader, IOptions<TokenSkipServerOptions> options, ServerMetrics metrics, TimeProvider time,
+        ILogger<ModelWorker> logger)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        _loader = loader;
+        _options = options.Value;
+        _metrics = metrics;
+        _time = time ?? TimeProvider.System;
+        _logger = logger;
+        _queue = new WorkQueue(_options.MaxQueueLength);
+        metrics.Observe(() => _queue.Count, () => ActiveSequences);
+    }
+
+    /// <summary>Where the worker is in its life.</summary>
+    public WorkerState State => (WorkerState)Volatile.Read(ref _state);
+
+    /// <summary>Completes with true once the model is loaded, or false when it never will be (load failed, or stopped first).</summary>
+    public Task<bool> Loaded => _loaded.Task;
+
+    /// <summary>Why loading failed, when <see cref="State"/> is <see cref="WorkerState.Failed"/>.</summary>
+    public Exception? LoadError { get; private set; }
+
+    /// <summary>The loaded model, or null before it is loaded.</summary>
+    public LoadedModel? Model => State is WorkerState.Loading or WorkerState.Failed ? null : _model;
+
+    /// <inheritdoc />
+    /// <exception cref="ModelUnavailableException">The model is not loaded.</exception>
+    public EngineInfo Info => State == WorkerState.Loading || _info is null ? throw NotReady() : _info;
+
+    /// <summary>When the model finished loading, or null before.</summary>
+    public DateTimeOffset? LoadedAt { get; private set; }
+
+    /// <summary>Requests holding a KV cache slot.</summary>
+    public int ActiveSequences => _scheduler?.ActiveCount ?? 0;
+
+    /// <summary>Requests accepted but not yet decoding.</summary>
+    public int QueuedRequests => _queue.Count;
+
+    /// <summary>Test seam: called on the model thread before every step with the number of active sequences.</summary>
+    internal Action<int>? BeforeStep { get; set; }
+
+    /// <summary>
+    /// Accepts a request or refuses it at once, and returns the channel its tokens stream through: one update per token,
+    /// the last with finish reason and usage. The channel ends with an exception when the request is cancelled
+    /// (<see cref="OperationCanceledException"/>), times out (<see cref="DeadlineExceededException"/>) or is cut by shutdown
+    /// (<see cref="ModelUnavailableException"/>). Cancelling <paramref name="cancellationToken"/> frees the request's slot
+    /// before the next step.
+    /// </summary>
+    /// <exception cref="ModelUnavailableException">The model is loading, failed to load, or the server is shutting down.</exception>
+    /// <exception cref="ServerBusyException">The queue is full.</exception>
+    /// <exception cref="ContextLengthExceededException">The prompt does not fit the served context.</exception>
+    /// <exception cref="ArgumentException">The request is invalid (options, empty prompt, ids outside the vocabulary).</exception>
+    public ChannelReader<GenerationUpdate> Submit(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        var model = RequireReady();
+        var ids = request.PromptIds ?? model.Tokenizer.Encode(request.PromptText!);
+        var batch = _batch!;
+        if (ids.Count >= batch.SlotTokens)
+        {
+            throw new ContextLengthExceededException(ids.Count, 0, batch.SlotTokens);
+        }
+
+        batch.CheckPrompt(ids);
+        var now = _time.GetTimestamp();
+        var work = new GenerationWork(ids, request.Options, now, DeadlineFrom(now), cancellationToken);
+        work.WatchCancellation(_scheduler!.CancelQueued);
+        if (!_queue.TryEnqueue(work))
+        {
+            work.Complete();
+            _metrics.RecordRejected();
+            throw new ServerBusyException(
+                $"the server is at capacity ({_options.MaxBatchSize} running, {_queue.Capacity} waiting); retry after {_options.RetryAfterSeconds} s",
+                TimeSpan.FromSeconds(_options.RetryAfterSeconds));
+        }
+
+        return work.Reader;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var updates = Submit(request, cancellationToken);
+        await foreach (var update in updates.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return update;
+        }
+    }
+
+    /// <inheritdoc />
+    public int CountTokens(string text) => RequireReady().Tokenizer.Encode(text).Count;
+
+    /// <summary>Stops accepting requests as soon as the host begins to stop, so requests in flight drain while Kestrel waits for them.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        BeginStopping();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Starts shutting down (refusing new work) and waits for the model thread, cancelling leftovers when the host's patience ends.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        BeginStopping();
+        using var force = cancellationToken.UnsafeRegister(static state => ((ModelWorker)state!).ForceStop(), this);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The loaded model, or the reason there is none.</summary>
+    /// <exception cref="ModelUnavailableException">The model is not loaded or the server is shutting down.</exception>
+    internal LoadedModel RequireReady() => State == WorkerState.Ready ? _model! : throw NotReady();
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        stoppingToken.UnsafeRegister(static state => ((ModelWorker)state!).BeginStopping(), this);
+        var stopping = _stopping.Token;
+        var thread = new Thread(() => RunModelThread(stopping)) { IsBackground = true, Name = "TokenSkip model worker" };
+        thread.Start();
+        return _finished.Task;
+    }
+
+    private void RunModelThread(CancellationToken stopping)
+    {
+        try
+        {
+            if (!TryLoad(stopping))
+            {
+                return;
+            }
+
+            _scheduler!.Run(stopping, MustAbort);
+            _finished.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            LogWorkerCrashed(e);
+            _finished.TrySetException(e);
+        }
+        finally
+        {
+            if (State != WorkerState.Failed)
+            {
+                Volatile.Write(ref _state, (int)WorkerState.Stopped);
+            }
+
+            _loaded.TrySetResult(false);
+            _batch?.Dispose();
+            _model?.Dispose();
+            LogStopped();
+        }
+    }
+
+    private bool TryLoad(CancellationToken stopping)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            if (_options.Threads is { } threads)
+            {
+                TorchSharp.torch.set_num_threads(threads);
+            }
+
+            _model = _loader.Load(stopping);
+            _batch = new ContinuousBatch(_model.Model, _model.Tokenizer, new ContinuousBatchOptions
+            {
+                Slots = _options.MaxBatchSize,
+                SlotTokens = _options.ContextTokens,
+                PrefillChunkTokens = _options.PrefillChunkTokens,
+            });
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            _finished.TrySetResult();
+            return false;
+        }
+        catch (Exception e)
+        {
+            LoadError = e;
+            Volatile.Write(ref _state, (int)WorkerState.Failed);
+            LogLoadFailed(e);
+            _finished.TrySetException(e);
+            return false;
+        }
+
+        _scheduler = new BatchScheduler(_batch, _queue, _metrics, _time, _options.RequestTimeout,
+            active => BeforeStep?.Invoke(active), _logger);
+        _info = new EngineInfo(_model.ModelId, _model.Family, _batch.SlotTokens);
+        LoadedAt = _time.GetUtcNow();
+        Interlocked.CompareExchange(ref _state, (int)WorkerState.Ready, (int)WorkerState.Loading);
+        _loaded.TrySetResult(true);
+        LogLoaded(_model.ModelId, clock.Elapsed.TotalSeconds, _options.MaxBatchSize, _batch.SlotTokens, _batch.CacheBytes / (1024 * 1024));
+        return true;
+    }
+
+    private void BeginStopping()
+    {
+        lock (_stopping)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var previous = (WorkerState)Interlocked.CompareExchange(ref _state, (int)WorkerState.Stopping, (int)WorkerState.Ready);
+            if (previous == WorkerState.Loading)
+            {
+                Interlocked.CompareExchange(ref _state, (int)WorkerState.Stopping, (int)WorkerState.Loading);
+            }
+
+            var drain = (long)(_options.ShutdownTimeout.TotalSeconds * _time.TimestampFrequency);
+            Volatile.Write(ref _drainDeadline, _time.GetTimestamp() + drain);
+            LogStopping(ActiveSequences + QueuedRequests, _options.ShutdownTimeout.TotalSeconds);
+            _stopping.Cancel();
+        }
+
+        _queue.Wake();
+    }
+
+    private void ForceStop()
+    {
+        _forceStop = true;
+        _queue.Wake();
+    }
+
+    private bool MustAbort(long now) => _forceStop || now >= Volatile.Read(ref _drainDeadline);
+
+    private long DeadlineFrom(long now) => _options.RequestTimeout == Timeout.InfiniteTimeSpan
+        ? long.MaxValue
+        : now + (long)(_options.RequestTimeout.TotalSeconds * _time.TimestampFrequency);
+
+    private ModelUnavailableException NotReady() => State switch
+    {
+        WorkerState.Loading => new ModelUnavailableException("the model is still loading; retry when /health/ready reports Healthy"),
+        WorkerState.Failed => new ModelUnavailableException($"the model failed to load: {LoadError?.Message}", LoadError),
+        _ => new ModelUnavailableException("the server is shutting down"),
+    };
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        base.Dispose();
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Model {ModelId} loaded in {Seconds:F1} s: {Slots} slots of {SlotTokens} tokens ({CacheMiB} MiB KV cache)")]
+    private partial void LogLoaded(string modelId, double seconds, int slots, int slotTokens, long cacheMiB);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The model could not be loaded")]
+    private partial void LogLoadFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The model worker stopped unexpectedly")]
+    private partial void LogWorkerCrashed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Shutting down: refusing new requests; {Pending} accepted requests get up to {Seconds} s to finish")]
+    private partial void LogStopping(int pending, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model worker stopped")]
+    private partial void LogStopped();
+}
