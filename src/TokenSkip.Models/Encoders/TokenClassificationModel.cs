@@ -67,7 +67,11 @@ public sealed class TokenClassificationModel : NamedModule
         var model = new TokenClassificationModel(config, options);
         try
         {
-            EncoderCheckpointBinder.Bind(model, weights);
+            // Buffers exporters write (position_ids, token_type_ids) and the pooler, unused by token classification.
+            CheckpointBinder.Bind(model, weights,
+                name => name.EndsWith(".position_ids", StringComparison.Ordinal) || name.EndsWith(".token_type_ids", StringComparison.Ordinal)
+                        || name.Contains(".pooler.", StringComparison.Ordinal),
+                $"a {model.Config.Architecture} token classifier with {model.Config.LayerCount} layers");
             model.SourceFolder = Path.GetFullPath(folder);
             return model;
         }

@@ -74,7 +74,10 @@ public sealed class CausalLanguageModel : NamedModule
         var model = new CausalLanguageModel(config, options);
         try
         {
-            CheckpointBinder.Bind(model, weights);
+            // Old exporters write rotary buffers; tied checkpoints may carry a copy of the embedding as lm_head.
+            CheckpointBinder.Bind(model, weights,
+                name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (name == "lm_head.weight" && config.TieWordEmbeddings),
+                $"a {config.Architecture} model with {config.LayerCount} layers");
             model.SourceFolder = Path.GetFullPath(folder);
             return model;
         }
