@@ -4,6 +4,8 @@ using TokenSkip.Pipeline.Data;
 using TokenSkip.TestSupport;
 using Xunit;
 
+using TokenSkip.TestSupport.Models;
+
 namespace TokenSkip.Cli.Tests;
 
 /// <summary>The data stages end to end through the CLI: synth → generate → filter → compress → build.</summary>
@@ -15,7 +17,7 @@ public sealed class DataCommandsTests
         using var folder = new TempFolder();
         var model = folder.Combine("model");
         Directory.CreateDirectory(model);
-        TinyQwen.Write(model);
+        TinyQwen.WriteWithQwenTokenizer(model);
         var problems = folder.Combine("problems.jsonl");
 
         await Run("data", "synth", "--seed", "3", "--count", "4", "--output", problems);

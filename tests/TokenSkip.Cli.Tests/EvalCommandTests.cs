@@ -2,6 +2,8 @@ using System.Text.Json;
 using TokenSkip.TestSupport;
 using Xunit;
 
+using TokenSkip.TestSupport.Models;
+
 namespace TokenSkip.Cli.Tests;
 
 /// <summary><c>tokenskip eval</c> end to end on a tiny random Qwen2 with the real Qwen2.5 tokenizer.</summary>
@@ -17,7 +19,7 @@ public sealed class EvalCommandTests : IDisposable
     public async Task WritesResultsAndResumesWithoutRedoingFinishedRows()
     {
         var model = _folder.Combine("model");
-        TinyQwen.Write(model);
+        TinyQwen.WriteWithQwenTokenizer(model);
         var data = WriteData();
         var output = _folder.Combine("out");
         string[] args = ["eval", "--model", model, "--data", data, "--ratios", "1.0,0.6", "--limit", "2", "--baselines",
@@ -61,7 +63,7 @@ public sealed class EvalCommandTests : IDisposable
     public async Task AFolderOfAnotherRunIsRefusedBeforeTheModelLoads()
     {
         var model = _folder.Combine("model");
-        TinyQwen.Write(model);
+        TinyQwen.WriteWithQwenTokenizer(model);
         var output = _folder.Combine("out");
         var (first, _, firstError) = await CliRunner.RunAsync("eval", "-m", model, "--data", WriteData(), "--ratios", "1.0", "--limit", "1", "--max-tokens", "2", "--batch-size", "1", "-o", output);
         Assert.True(first == 0, firstError);
@@ -76,7 +78,7 @@ public sealed class EvalCommandTests : IDisposable
     public async Task CancellingStopsWithTheResumeHintAndWritesNoResults()
     {
         var model = _folder.Combine("model");
-        TinyQwen.Write(model);
+        TinyQwen.WriteWithQwenTokenizer(model);
         var output = _folder.Combine("out");
         using var error = new StringWriter();
         using var cancelled = new CancellationTokenSource();

@@ -2,6 +2,8 @@ using System.Text.Json;
 using TokenSkip.TestSupport;
 using Xunit;
 
+using TokenSkip.TestSupport.Models;
+
 namespace TokenSkip.Cli.Tests;
 
 /// <summary><c>generate --ratio</c> sends exactly TokenSkip's Qwen2.5 prompt (checked against the reference token ids).</summary>
@@ -17,7 +19,7 @@ public sealed class TokenSkipPromptCommandTests
             .Single(c => c.GetProperty("text").GetString()!.Contains(Natalia + "<|eot_id|>0.6<|eot_id|>", StringComparison.Ordinal))
             .GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         using var folder = new TempFolder();
-        TinyQwen.Write(folder.Path);
+        TinyQwen.WriteWithQwenTokenizer(folder.Path);
 
         var (code, output, error) = await CliRunner.RunAsync("generate", "-m", folder.Path, "--prompt", Natalia, "--ratio", "0.6", "--max-tokens", "2", "--json");
 

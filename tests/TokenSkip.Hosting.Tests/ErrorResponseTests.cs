@@ -90,18 +90,18 @@ public sealed class ErrorResponseTests(ServedModelFixture model)
     [Fact]
     public async Task APromptLongerThanTheContextIs400()
     {
-        await using var server = await RunningServer.StartAsync(model.Folder, o => o.ContextTokens = 64);
+        await using var server = await RunningServer.StartAsync(model.Folder, o => o.ContextTokens = 96);
         var longQuestion = string.Concat(Enumerable.Repeat("How many apples does Tom have now? ", 20));
 
         using var tooLong = await server.PostAsync("v1/chat/completions", Requests.Chat(longQuestion));
-        using var tooMuch = await server.PostAsync("v1/chat/completions", Requests.Chat("Hi", maxTokens: 60));
+        using var tooMuch = await server.PostAsync("v1/chat/completions", Requests.Chat("Hi", maxTokens: 90));
         using var textTooLong = await server.PostAsync("v1/completions", new JsonObject { ["prompt"] = longQuestion });
         var error = await ErrorOf(tooLong);
 
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Equal("context_length_exceeded", (string?)error["code"]);
         Assert.Equal("messages", (string?)error["param"]);
-        Assert.Contains("context is 64 tokens", (string?)error["message"]);
+        Assert.Contains("context is 96 tokens", (string?)error["message"]);
         Assert.Equal("context_length_exceeded", (string?)(await ErrorOf(tooMuch))["code"]);
         Assert.Equal("prompt", (string?)(await ErrorOf(textTooLong))["param"]);
         await AssertStillServesAsync(server);

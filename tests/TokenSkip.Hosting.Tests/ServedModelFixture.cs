@@ -6,6 +6,8 @@ using TokenSkip.Models.Tokenization;
 using TokenSkip.Models.Transformer;
 using TokenSkip.TestSupport;
 
+using TokenSkip.TestSupport.Models;
+
 namespace TokenSkip.Hosting.Tests;
 
 /// <summary>
@@ -33,7 +35,7 @@ public sealed class ServedModelFixture : IDisposable
         if (folder is null)
         {
             _temp = new TempFolder();
-            folder = TinyServerModel.Write(_temp.Combine("tiny-qwen"));
+            folder = TinyQwen.Write(_temp.Combine("tiny-qwen"), maxPositions: 1024);
         }
 
         Folder = folder;

@@ -8,6 +8,8 @@ using TokenSkip.SemanticKernel;
 using TokenSkip.TestSupport;
 using Xunit;
 
+using TokenSkip.TestSupport.Models;
+
 namespace TokenSkip.Plugins.Tests;
 
 /// <summary>The connector and the worksheet agent on a real in-process engine (a tiny random Qwen2), end to end.</summary>

@@ -7,6 +7,8 @@ using TokenSkip.Pipeline.Synthetic;
 using TokenSkip.TestSupport;
 using Xunit;
 
+using TokenSkip.TestSupport.Models;
+
 namespace TokenSkip.Pipeline.Tests.Stages;
 
 public sealed class CompressionStageTests

@@ -5,6 +5,8 @@ using TokenSkip.Pipeline.Stages;
 using TokenSkip.TestSupport;
 using Xunit;
 
+using TokenSkip.TestSupport.Models;
+
 namespace TokenSkip.Pipeline.Tests.Stages;
 
 public sealed class FilterStageTests
