@@ -8,7 +8,7 @@ internal sealed class BakeryScenario : WordProblemScenario
         var place = Any(w, Vocabulary.Bakeries);
         var good = Any(w, Vocabulary.BakedGoods);
         var trays = w.Between(2, 9);
-        var perTray = w.Between(4, 12);
+        var perTray = w.Between(4, 9);
         w.Think(w.Pick("Let's solve this step by step.", "Let's work through this step by step.", "We can solve this in a few steps."));
         w.Say($"A {place} makes {trays} trays of {good} with {perTray} {good} on each tray.");
         var total = w.Step(trays, '×', perTray, eq => w.Pick(
@@ -16,7 +16,7 @@ internal sealed class BakeryScenario : WordProblemScenario
             $"There are {trays} trays with {perTray} {good} on each, so the {place} makes {eq} {good}."));
         if (steps >= 4)
         {
-            var more = w.Between(2, 20);
+            var more = w.Between(2, 15);
             w.Say($"Later it makes {more} more {good}.");
             total = w.Step(total, '+', more, eq => $"Then it makes {more} more, so it has {eq} {good}.");
         }

@@ -7,7 +7,7 @@ internal sealed class CollectorScenario : WordProblemScenario
     {
         var (name, pronoun, possessive) = Any(w, Vocabulary.People);
         var item = Any(w, Vocabulary.Items);
-        var total = w.Between(5, 40);
+        var total = w.Between(5, 30);
         w.Say($"{name} has {total} {item}.");
         w.Think(w.Pick("Let's solve this step by step.", "Let's work through this one step at a time.", "We can solve this step by step."));
         w.Think($"At the start, {name} has {total} {item}.");
@@ -27,7 +27,7 @@ internal sealed class CollectorScenario : WordProblemScenario
             }
             else if (choice == 1 && total > 3)
             {
-                var given = w.Between(1, Math.Min(total - 1, 25));
+                var given = w.Between(1, Math.Min(total - 1, 20));
                 w.Say($"{ProblemWriter.Capitalize(pronoun)} gives {given} {item} to {Any(w, Vocabulary.Friends)}.");
                 total = w.Step(total, '-', given, eq => w.Pick(
                     $"After giving some away, {pronoun} has {eq} {item} left.",
@@ -36,7 +36,7 @@ internal sealed class CollectorScenario : WordProblemScenario
             }
             else
             {
-                var found = w.Between(2, 30);
+                var found = w.Between(2, 20);
                 w.Say(w.Pick($"Later {pronoun} finds {found} more {item}.", $"{ProblemWriter.Capitalize(possessive)} aunt gives {possessive} {found} more {item}."));
                 total = w.Step(total, '+', found, eq => w.Pick(
                     $"Now we add the new {item}: {eq} {item}.",

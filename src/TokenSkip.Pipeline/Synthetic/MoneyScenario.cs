@@ -6,7 +6,7 @@ internal sealed class MoneyScenario : WordProblemScenario
     public override WordProblem Write(ProblemWriter w, int steps)
     {
         var (name, pronoun, possessive) = Any(w, Vocabulary.People);
-        var rate = w.Between(3, 12);
+        var rate = w.Between(3, 9);
         var hours = w.Between(2, 9);
         w.Think(w.Pick("Let's solve this step by step.", "Let's figure this out step by step.", "We will go through the problem step by step."));
         w.Say($"{name} earns ${rate} an hour and works {hours} hours.");
@@ -17,7 +17,7 @@ internal sealed class MoneyScenario : WordProblemScenario
         {
             if (w.Random.Next(2) == 0 && money > 4)
             {
-                var cost = w.Between(1, Math.Min(money - 1, 40));
+                var cost = w.Between(1, Math.Min(money - 1, 30));
                 var thing = Any(w, Vocabulary.Purchases);
                 w.Say($"{ProblemWriter.Capitalize(pronoun)} spends ${cost} on {thing}.");
                 money = w.Step(money, '-', cost, eq => w.Pick(
@@ -26,7 +26,7 @@ internal sealed class MoneyScenario : WordProblemScenario
             }
             else
             {
-                var gift = w.Between(2, 30);
+                var gift = w.Between(2, 20);
                 w.Say($"{ProblemWriter.Capitalize(possessive)} grandmother gives {possessive} ${gift}.");
                 money = w.Step(money, '+', gift, eq => w.Pick(
                     $"Next, {possessive} grandmother gives {possessive} {gift} dollars, so {pronoun} has {eq} dollars.",

@@ -17,6 +17,9 @@ internal sealed class ProblemWriter(Random random)
 
     public int Steps { get; private set; }
 
+    /// <summary>The largest number any step used or produced.</summary>
+    public int LargestNumber { get; private set; }
+
     /// <summary>Adds a question sentence.</summary>
     public void Say(string sentence) => _question.Add(sentence);
 
@@ -41,6 +44,7 @@ internal sealed class ProblemWriter(Random random)
 
         _thought.Add(sentence(Equation(left, op, right, result)));
         Steps++;
+        LargestNumber = Math.Max(LargestNumber, Math.Max(result, Math.Max(left, right)));
         return result;
     }
 

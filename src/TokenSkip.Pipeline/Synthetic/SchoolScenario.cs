@@ -5,8 +5,8 @@ internal sealed class SchoolScenario : WordProblemScenario
 {
     public override WordProblem Write(ProblemWriter w, int steps)
     {
-        var classes = w.Between(2, 6);
-        var students = w.Between(10, 30);
+        var classes = w.Between(2, 4);
+        var students = w.Between(10, 25);
         w.Think(w.Pick("Let's solve this step by step.", "Let's count step by step.", "We can solve this one step at a time."));
         w.Say($"A school has {classes} classes with {students} students in each class.");
         var total = w.Step(classes, '×', students, eq => w.Pick(
@@ -14,14 +14,14 @@ internal sealed class SchoolScenario : WordProblemScenario
             $"There are {classes} classes of {students}, so there are {eq} students."));
         if (steps >= 4)
         {
-            var visitors = w.Between(2, 15);
+            var visitors = w.Between(2, 10);
             w.Say($"{visitors} visiting students join them.");
             total = w.Step(total, '+', visitors, eq => $"With {visitors} visitors, there are {eq} students.");
         }
 
         if (steps == 2)
         {
-            var absent = w.Between(1, Math.Min(total - 1, 20));
+            var absent = w.Between(1, Math.Min(total - 1, 15));
             w.Say($"{absent} students are absent today. How many students are at school?");
             var present = w.Step(total, '-', absent, eq => $"Since {absent} are absent, {eq} students are at school.");
             w.Think($"So {present} students are at school.");

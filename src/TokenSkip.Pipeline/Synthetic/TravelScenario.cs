@@ -6,8 +6,8 @@ internal sealed class TravelScenario : WordProblemScenario
     public override WordProblem Write(ProblemWriter w, int steps)
     {
         var vehicle = Any(w, Vocabulary.Vehicles);
-        var speed = w.Between(2, 12) * 5;
-        var hours = w.Between(2, 6);
+        var speed = w.Between(2, 5) * 5;
+        var hours = w.Between(2, 4);
         w.Think(w.Pick("Let's solve this step by step.", "Let's think about the trip step by step.", "We can find the distance step by step."));
         w.Say($"A {vehicle} travels {speed} miles each hour for {hours} hours.");
         var distance = w.Step(speed, '×', hours, eq => w.Pick(
@@ -18,13 +18,13 @@ internal sealed class TravelScenario : WordProblemScenario
             // Short distances only grow, so going back never reaches zero.
             if (w.Random.Next(2) == 0 || distance < 10)
             {
-                var more = w.Between(5, 60);
+                var more = w.Between(5, 30);
                 w.Say($"Then it travels {more} more miles.");
                 distance = w.Step(distance, '+', more, eq => $"Then it travels {more} more miles, so the distance is {eq} miles.");
             }
             else
             {
-                var back = w.Between(1, Math.Min(distance - 1, 50));
+                var back = w.Between(1, Math.Min(distance - 1, 30));
                 w.Say($"Then it goes {back} miles back toward the start.");
                 distance = w.Step(distance, '-', back, eq => $"Going {back} miles back means it is {eq} miles from the start.");
             }

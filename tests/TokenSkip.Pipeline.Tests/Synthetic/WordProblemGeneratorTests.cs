@@ -36,6 +36,7 @@ public sealed partial class WordProblemGeneratorTests
                 var expected = op switch { "+" => left + right, "-" => left - right, "×" => left * right, _ => left / right };
                 Assert.True(op != "÷" || left % right == 0, $"inexact division in: {problem.Cot}");
                 Assert.True(result == expected && result >= 0, $"wrong step '{m.Value}' in: {problem.Cot}");
+                Assert.True(Math.Max(result, Math.Max(left, right)) <= WordProblemGenerator.DefaultLargestNumber, $"number above the bound in: {problem.Cot}");
             }
 
             Assert.Equal(equations[^1].Groups[4].Value, problem.Answer);
