@@ -29,7 +29,7 @@ internal static class AdapterCommand
             var adapterFolder = parse.GetValue(adapter)!;
             var options = model.Read(parse);
             AdapterConfigFile.Read(adapterFolder); // a broken adapter fails before the model is loaded
-            AdapterMerger.MergeToFolder(parse.GetValue(model.Model)!, adapterFolder, outputFolder, options);
+            AdapterMerger.MergeToFolder(model.Folder(parse), adapterFolder, outputFolder, options);
             console.Out.WriteLine($"merged model written to {outputFolder}");
             return 0;
         });

@@ -42,7 +42,7 @@ internal static class CompressCommand
             var cot = ReadInput(parse.GetValue(text), parse.GetValue(inputFile));
             var options = scoring.Pruning(parse);
             scoring.Check(parse);
-            var (importance, target) = scoring.Create(parse, parse.GetValue(model.Model)!, model.Read(parse));
+            var (importance, target) = scoring.Create(parse, model.Folder(parse), model.Read(parse));
             using var scorerLifetime = importance;
             var result = new CotCompressor(importance, target, options).Compress(cot, gamma, cancellationToken);
 

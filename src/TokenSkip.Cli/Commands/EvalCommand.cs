@@ -51,7 +51,7 @@ internal static class EvalCommand
             }
 
             var dataset = EvaluationDataset.Load(parse.GetValue(data)!, parse.GetValue(limit));
-            var folder = parse.GetValue(model.Model)!;
+            var folder = model.Folder(parse);
             var outputFolder = parse.GetValue(output)!;
             var store = EvaluationStore.Open(outputFolder, new EvaluationRunInfo(Path.GetFullPath(dataset.Path), Path.GetFullPath(folder), options.MaxNewTokens));
 

@@ -38,7 +38,7 @@ internal static class GenerateCommand
 
         command.SetAction((parse, cancellationToken) =>
         {
-            var folder = parse.GetValue(model.Model)!;
+            var folder = model.Folder(parse);
             var text = parse.GetValue(prompt);
             var idsText = parse.GetValue(promptIds);
             if ((text is null) == (idsText is null))

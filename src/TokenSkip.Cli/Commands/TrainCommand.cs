@@ -65,7 +65,7 @@ internal static class TrainCommand
         command.SetAction((parse, cancellationToken) =>
         {
             // Cheap checks first: options and files, before the model is loaded.
-            var folder = parse.GetValue(model.Model)!;
+            var folder = model.Folder(parse);
             var dataPath = parse.GetValue(data)!;
             var outputFolder = parse.GetValue(output)!;
             var trainAll = parse.GetValue(full);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TokenSkip.Models;
 using TokenSkip.Models.Runtime;
 
 namespace TokenSkip.Cli.Infrastructure;
@@ -6,10 +7,9 @@ namespace TokenSkip.Cli.Infrastructure;
 /// <summary>The <c>--model</c>, <c>--device</c> and <c>--dtype</c> options shared by commands that load a model.</summary>
 internal sealed class ModelOptions
 {
-    public Option<string> Model { get; } = new("--model", "-m")
+    public Option<string?> Model { get; } = new("--model", "-m")
     {
-        Description = "Hugging Face model folder (config.json + model.safetensors, optional tokenizer.json).",
-        Required = true,
+        Description = "Hugging Face model folder (config.json + model.safetensors, tokenizer.json); default: the embedded model.",
     };
 
     public Option<string> Device { get; } = new("--device")
@@ -29,6 +29,9 @@ internal sealed class ModelOptions
         command.Options.Add(Device);
         command.Options.Add(DType);
     }
+
+    /// <summary>The --model folder, or the embedded default model when none is given.</summary>
+    public string Folder(ParseResult parse) => parse.GetValue(Model) ?? DefaultModel.Require();
 
     public ModelLoadOptions Read(ParseResult parse)
     {

@@ -32,7 +32,7 @@ internal static class DataCompressCommand
             var options = scoring.Pruning(parse);
             scoring.Check(parse);
             var records = JsonLines.Read<FilteredRecord>(parse.GetValue(input)!).ToList();
-            var (scorer, target) = scoring.Create(parse, parse.GetValue(model.Model)!, model.Read(parse));
+            var (scorer, target) = scoring.Create(parse, model.Folder(parse), model.Read(parse));
             using var scorerLifetime = scorer;
             var stage = new CompressionStage(new CotCompressor(scorer, target, options), gammas, parse.GetValue(batch));
             var path = parse.GetValue(output)!;

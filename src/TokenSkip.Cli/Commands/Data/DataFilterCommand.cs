@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TokenSkip.Cli.Infrastructure;
 using TokenSkip.Core.IO;
+using TokenSkip.Models;
 using TokenSkip.Models.Tokenization;
 using TokenSkip.Pipeline.Data;
 using TokenSkip.Pipeline.Stages;
@@ -12,7 +13,7 @@ internal static class DataFilterCommand
 {
     public static Command Create(CliConsole console)
     {
-        var model = new Option<string>("--model", "-m") { Description = "Target model folder (its tokenizer counts CoT tokens).", Required = true };
+        var model = new Option<string?>("--model", "-m") { Description = "Target model folder (its tokenizer counts CoT tokens); default: the embedded model." };
         var input = new Option<string>("--input", "-i") { Description = "Trajectories jsonl from 'data generate'.", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Filtered jsonl (written atomically).", Required = true };
         var maxTokens = new Option<int>("--max-cot-tokens") { Description = "Drop CoTs longer than this many target tokens.", DefaultValueFactory = _ => 500 };
@@ -25,7 +26,7 @@ internal static class DataFilterCommand
         {
             var inputPath = parse.GetValue(input)!;
             var trajectories = JsonLines.Read<TrajectoryRecord>(inputPath).ToList();
-            var folder = parse.GetValue(model)!;
+            var folder = parse.GetValue(model) ?? DefaultModel.Require();
             var tokenizer = TokenizerLoader.TryLoad(folder) ?? throw new ArgumentException($"{folder}: no tokenizer.json in the target model folder");
             var summary = FilterStage.Run(trajectories, tokenizer, parse.GetValue(output)!,
                 new FilterOptions { MaxCotTokens = parse.GetValue(maxTokens), RequireStop = !parse.GetValue(allowTruncated) }, [inputPath]);

@@ -27,7 +27,7 @@ internal static class DataGenerateCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var problems = ProblemSet.Load(parse.GetValue(data)!, parse.GetValue(limit));
-            var folder = parse.GetValue(model.Model)!;
+            var folder = model.Folder(parse);
             using var lm = CausalLanguageModel.Load(folder, model.Read(parse));
             var tokenizer = TokenizerLoader.TryLoad(folder)
                 ?? throw new ArgumentException($"{folder}: the target model folder needs its tokenizer.json");
