@@ -11,12 +11,19 @@ internal sealed class StageProgressPrinter(TextWriter error, bool interactive) :
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan? _lastPrint;
-    private int? _startDone;
+    private string? _stage;
+    private int _startDone;
+    private TimeSpan _stageStart;
 
     public void Report(StageProgress value)
     {
-        _startDone ??= value.Done;
         var now = _clock.Elapsed;
+        if (value.Stage != _stage)
+        {
+            // A new stage (one printer can serve a recipe's several stages): its rate starts from here.
+            (_stage, _startDone, _stageStart, _lastPrint) = (value.Stage, value.Done, now, null);
+        }
+
         var complete = value.Done >= value.Total;
         if (!complete && _lastPrint is { } last && now - last < TimeSpan.FromSeconds(1))
         {
@@ -24,7 +31,7 @@ internal sealed class StageProgressPrinter(TextWriter error, bool interactive) :
         }
 
         _lastPrint = now;
-        var rate = (value.Done - _startDone.Value) / Math.Max(now.TotalSeconds, 1e-3);
+        var rate = (value.Done - _startDone) / Math.Max((now - _stageStart).TotalSeconds, 1e-3);
         var eta = rate > 0 ? TimeSpan.FromSeconds((value.Total - value.Done) / rate) : (TimeSpan?)null;
         var percent = value.Total == 0 ? 100 : 100.0 * value.Done / value.Total;
         var line = $"{value.Stage} {value.Done}/{value.Total} ({percent:F1}%), {rate:F1}/s{(eta is { } e && !complete ? $", ETA {Format(e)}" : string.Empty)}";

@@ -4,6 +4,7 @@ using System.Text.Json;
 using TokenSkip.Core;
 using TokenSkip.Core.Answers;
 using TokenSkip.Core.Calibration;
+using TokenSkip.Core.Compression;
 using TokenSkip.Core.IO;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Models.Checkpoints;
@@ -176,7 +177,8 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
     {
         var tokenizer = HfTokenizer.Load(baseFolder);
         using IImportanceScorer scorer = scorerName == RandomScorer.ScorerName ? new RandomScorer(options.Seed) : SurprisalScorer.Load(baseFolder);
-        new CompressionStage(new CotCompressor(scorer, tokenizer)).Run(JsonLines.Read<FilteredRecord>(filtered).ToList(), output, progress, cancellationToken);
+        var pruning = new PruningOptions { KeepDigits = options.KeepDigits };
+        new CompressionStage(new CotCompressor(scorer, tokenizer, pruning)).Run(JsonLines.Read<FilteredRecord>(filtered).ToList(), output, progress, cancellationToken);
         foreach (var group in JsonLines.Read<CompressedRecord>(output).GroupBy(r => r.Gamma).OrderByDescending(g => g.Key))
         {
             log.Report(string.Create(CultureInfo.InvariantCulture, $"compress ({scorerName}) γ={group.Key}: mean actual ratio {group.Average(r => r.ActualRatio):F3}"));

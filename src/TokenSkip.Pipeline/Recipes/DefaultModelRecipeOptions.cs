@@ -63,6 +63,13 @@ public sealed record DefaultModelRecipeOptions
     /// <summary>Training problems the base model answers for TokenSkip's data (its own CoTs).</summary>
     public int TrajectoryProblems { get; init; } = 4000;
 
+    /// <summary>
+    /// Keep every word that contains a digit when compressing (LLMLingua-2's <c>force_reserve_digit</c>, which TokenSkip
+    /// uses for its Llama 3 data). Self-information ranks an equation's result as redundant (it follows from the
+    /// equation), and a small model cannot carry the arithmetic without it; applied to the random ablation too.
+    /// </summary>
+    public bool KeepDigits { get; init; } = true;
+
     /// <summary>LoRA rank (TokenSkip's reference: 8).</summary>
     public int LoraRank { get; init; } = 8;
 
