@@ -44,7 +44,7 @@ internal static class CompressCommand
             scoring.Check(parse);
             var (importance, target) = scoring.Create(parse, model.Folder(parse), model.Read(parse));
             using var scorerLifetime = importance;
-            var result = new CotCompressor(importance, target, options).Compress(cot, gamma, cancellationToken);
+            var result = new CotCompressor(importance, target, options, scoring.Measure(parse)).Compress(cot, gamma, cancellationToken);
 
             if (parse.GetValue(json))
             {

@@ -35,9 +35,17 @@ internal sealed class ScorerOptions
 
     public Option<bool> DropConsecutive { get; } = new("--drop-consecutive") { Description = "Drop force tokens that repeat with nothing kept in between." };
 
+    public Option<bool> TargetTokens { get; } = new("--match-target-tokens")
+    {
+        Description = "Search the percentile per text so the compressed CoT has γ of the original's target-model tokens (default: LLMLingua-2's rule as TokenSkip uses it).",
+    };
+
+    /// <summary>What γ is a fraction of.</summary>
+    public RatioMeasure Measure(ParseResult parse) => parse.GetValue(TargetTokens) ? RatioMeasure.TargetTokens : RatioMeasure.Reference;
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Scorer, ScorerModel, Seed, ForceTokens, KeepDigits, DropConsecutive })
+        foreach (var option in new Option[] { Scorer, ScorerModel, Seed, ForceTokens, KeepDigits, DropConsecutive, TargetTokens })
         {
             command.Options.Add(option);
         }

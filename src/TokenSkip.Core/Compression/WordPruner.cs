@@ -19,7 +19,9 @@ namespace TokenSkip.Core.Compression;
 public static class WordPruner
 {
     /// <summary>The percentile the threshold is taken at: <c>int(100·max(0, 1-γ) + 1)</c>, in double arithmetic.</summary>
-    public static int ThresholdPercent(CompressionRatio ratio) => (int)((100 * Math.Max(0, 1 - ratio.Value)) + 1);
+    public static int ThresholdPercent(CompressionRatio ratio) => ThresholdPercent(ratio.Value);
+
+    private static int ThresholdPercent(double keep) => (int)((100 * Math.Max(0, 1 - keep)) + 1);
 
     /// <summary>Returns the indices of the words to keep, in text order.</summary>
     /// <param name="words">The words of one text, in order; chunk ids must not decrease.</param>
@@ -31,15 +33,29 @@ public static class WordPruner
     /// </param>
     /// <exception cref="ArgumentException">A score is NaN, a weight is negative, or chunk ids decrease.</exception>
     public static IReadOnlyList<int> SelectKept(IReadOnlyList<PruningWord> words, CompressionRatio ratio,
-        PruningOptions? options = null, double ceiling = 1.0)
+        PruningOptions? options = null, double ceiling = 1.0) =>
+        ratio.IsUncompressed ? KeepAll(words) : SelectKept(words, ratio.Value, options, ceiling);
+
+    /// <summary>
+    /// The same rule for any keep fraction in (0, 1), not only TokenSkip's ratios: used to search the fraction whose
+    /// result has a wanted length (forced words and tokenizer differences make the kept share differ from the fraction).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="keep"/> is not in (0, 1].</exception>
+    public static IReadOnlyList<int> SelectKept(IReadOnlyList<PruningWord> words, double keep, PruningOptions? options = null, double ceiling = 1.0)
     {
         ArgumentNullException.ThrowIfNull(words);
+        if (!(keep > 0 && keep <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(keep), keep, "the keep fraction must be in (0, 1]");
+        }
+
+        if (keep >= 1)
+        {
+            return KeepAll(words);
+        }
+
         options = (options ?? PruningOptions.None).Validate();
         Validate(words);
-        if (ratio.IsUncompressed)
-        {
-            return Enumerable.Range(0, words.Count).ToArray();
-        }
 
         var kept = new List<int>(words.Count);
         var start = 0;
@@ -51,14 +67,21 @@ public static class WordPruner
                 end++;
             }
 
-            SelectInChunk(words, start, end, ratio, options, ceiling, kept);
+            SelectInChunk(words, start, end, keep, options, ceiling, kept);
             start = end;
         }
 
         return kept;
     }
 
-    private static void SelectInChunk(IReadOnlyList<PruningWord> words, int start, int end, CompressionRatio ratio,
+    private static int[] KeepAll(IReadOnlyList<PruningWord> words)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        Validate(words);
+        return Enumerable.Range(0, words.Count).ToArray();
+    }
+
+    private static void SelectInChunk(IReadOnlyList<PruningWord> words, int start, int end, double keep,
         PruningOptions options, double ceiling, List<int> kept)
     {
         var count = end - start;
@@ -70,7 +93,7 @@ public static class WordPruner
             weights[i] = words[start + i].Weight;
         }
 
-        var reduce = Math.Max(0, 1 - ratio.Value);
+        var reduce = Math.Max(0, 1 - keep);
         if (options.DropConsecutive)
         {
             SilenceRepeatedForceTokens(words, start, scores, (int)(100 * reduce), options);
@@ -82,7 +105,7 @@ public static class WordPruner
             return;
         }
 
-        var threshold = Percentile.Weighted(scores, weights, ThresholdPercent(ratio));
+        var threshold = Percentile.Weighted(scores, weights, ThresholdPercent(keep));
         string? lastKept = null;
         for (var i = 0; i < count; i++)
         {

@@ -32,14 +32,20 @@ public sealed class CotCompressor
     /// <param name="scorer">Scores words.</param>
     /// <param name="targetTokenizer">The tokenizer of the model the compressed CoTs are for; it measures the ratio.</param>
     /// <param name="options">Force tokens, keep digits, drop consecutive (default: none, TokenSkip's Qwen setting).</param>
-    public CotCompressor(IImportanceScorer scorer, ITextTokenizer targetTokenizer, PruningOptions? options = null)
+    /// <param name="measure">What γ is a fraction of (default: the reference rule).</param>
+    public CotCompressor(IImportanceScorer scorer, ITextTokenizer targetTokenizer, PruningOptions? options = null,
+        RatioMeasure measure = RatioMeasure.Reference)
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(targetTokenizer);
         _scorer = scorer;
         _targetTokenizer = targetTokenizer;
         _options = (options ?? PruningOptions.None).Validate();
+        Measure = measure;
     }
+
+    /// <summary>What γ is a fraction of.</summary>
+    public RatioMeasure Measure { get; }
 
     /// <summary>The scorer's name (provenance).</summary>
     public string ScorerName => _scorer.Name;
@@ -77,8 +83,9 @@ public sealed class CotCompressor
     {
         ArgumentNullException.ThrowIfNull(scored);
         var pruningWords = scored.Words.Select((w, i) => new PruningWord(w.Form, w.Score, scored.Weights[i], w.Chunk)).ToArray();
-        var kept = WordPruner.SelectKept(pruningWords, ratio, scored.Options, scored.Ceiling);
-        var cot = ratio.IsUncompressed ? scored.Body : KeptText.Join(scored.Original, scored.Words, kept);
+        var (kept, cot, tokens) = ratio.IsUncompressed || Measure == RatioMeasure.Reference
+            ? Prune(scored, pruningWords, ratio.Value)
+            : ClosestInTargetTokens(scored, pruningWords, ratio.Value);
         return new CompressionResult
         {
             Ratio = ratio,
@@ -91,8 +98,44 @@ public sealed class CotCompressor
             Words = scored.Words,
             KeptWordIndices = kept,
             OriginalTokens = scored.OriginalTokens,
-            CompressedTokens = ratio.IsUncompressed ? scored.OriginalTokens : _targetTokenizer.Encode(cot).Count,
+            CompressedTokens = tokens,
         };
+    }
+
+    private (IReadOnlyList<int> Kept, string Cot, int Tokens) Prune(ScoredCot scored, PruningWord[] words, double keep)
+    {
+        if (keep >= 1)
+        {
+            return (WordPruner.SelectKept(words, CompressionRatio.Uncompressed, scored.Options, scored.Ceiling), scored.Body, scored.OriginalTokens);
+        }
+
+        var kept = WordPruner.SelectKept(words, keep, scored.Options, scored.Ceiling);
+        var cot = KeptText.Join(scored.Original, scored.Words, kept);
+        return (kept, cot, _targetTokenizer.Encode(cot).Count);
+    }
+
+    // The kept length grows with the keep fraction: bisect for the fraction whose target-token count is nearest γ × original.
+    private (IReadOnlyList<int> Kept, string Cot, int Tokens) ClosestInTargetTokens(ScoredCot scored, PruningWord[] words, double gamma)
+    {
+        var goal = gamma * scored.OriginalTokens;
+        double low = 0.005, high = 1.0;
+        var below = Prune(scored, words, low);
+        var above = Prune(scored, words, high);
+        for (var i = 0; i < 14 && below.Tokens < goal && above.Tokens > goal; i++)
+        {
+            var middle = (low + high) / 2;
+            var candidate = Prune(scored, words, middle);
+            if (candidate.Tokens <= goal)
+            {
+                (low, below) = (middle, candidate);
+            }
+            else
+            {
+                (high, above) = (middle, candidate);
+            }
+        }
+
+        return goal - below.Tokens <= above.Tokens - goal ? below : above;
     }
 
     /// <summary>Scores and compresses one chain of thought.</summary>

@@ -22,7 +22,7 @@ public interface IImportanceScorer : IDisposable
 
     /// <summary>
     /// The highest score this scorer gives, which forced words carry (1.0 for keep probabilities). Pass it to
-    /// <see cref="WordPruner.SelectKept"/>.
+    /// <see cref="WordPruner.SelectKept(IReadOnlyList{PruningWord}, TokenSkip.Core.CompressionRatio, PruningOptions, double)"/>.
     /// </summary>
     double Ceiling { get; }
 

@@ -74,6 +74,7 @@ public sealed class CompressionStage
             ["force_tokens"] = string.Join(" ", _compressor.Options.ForceTokens),
             ["keep_digits"] = _compressor.Options.KeepDigits.ToString(CultureInfo.InvariantCulture),
             ["drop_consecutive"] = _compressor.Options.DropConsecutive.ToString(CultureInfo.InvariantCulture),
+            ["ratio_measure"] = _compressor.Measure.ToString(),
         },
     };
 }

@@ -49,6 +49,28 @@ public sealed class CotCompressorTests
     }
 
     [Fact]
+    public void MatchingTargetTokensBringsTheRatioToGammaWhereTokenizersDisagree()
+    {
+        // The long words are important and few cl100k tokens but many target tokens (characters here), so the
+        // reference rule, which weighs cl100k tokens, keeps far more than γ of the target tokens.
+        const string cot = "a a a a a a a a a a a a a a a a incomprehensibilities counterrevolutionaries internationalization";
+        var scores = new Dictionary<string, double>
+        {
+            ["a"] = 0.01, ["incomprehensibilities"] = 0.7, ["counterrevolutionaries"] = 0.8, ["internationalization"] = 0.9,
+        };
+        var reference = new CotCompressor(new LookupScorer(scores), new CharCountTokenizer());
+        var matched = new CotCompressor(new LookupScorer(scores), new CharCountTokenizer(), measure: RatioMeasure.TargetTokens);
+
+        var loose = reference.Compress(cot, new CompressionRatio(0.5));
+        var tight = matched.Compress(cot, new CompressionRatio(0.5));
+
+        Assert.True(loose.ActualRatio > 0.6, $"reference rule: {loose.ActualRatio:F2}");
+        Assert.True(Math.Abs(tight.ActualRatio - 0.5) < 0.06, $"target tokens: {tight.ActualRatio:F2}");
+        Assert.Equal(RatioMeasure.TargetTokens, matched.Measure);
+        Assert.Equal(cot.Length, matched.Compress(cot, CompressionRatio.Uncompressed).CompressedTokens);
+    }
+
+    [Fact]
     public void AWordOfSeveralCl100kTokensWeighsMore()
     {
         // "antidisestablishmentarianism" is several cl100k tokens, so its low score fills more of the percentile list.
@@ -152,5 +174,27 @@ public sealed class CotCompressorTests
         Assert.Equal(results.Select(r => r.CompressedTokens).OrderByDescending(t => t), results.Select(r => r.CompressedTokens));
         Assert.InRange(results[^1].ActualRatio, 0.2, 0.8);
         Assert.All(scored.Words, w => Assert.True(double.IsFinite(w.Score) && w.Score >= 0));
+    }
+
+    /// <summary>Scores words by a lookup (keep-digits applied as the real scorers do).</summary>
+    private sealed class LookupScorer(Dictionary<string, double> scores) : IImportanceScorer
+    {
+        public string Name => "lookup";
+
+        public string ModelPath => "(test)";
+
+        public double Ceiling => 1.0;
+
+        public IReadOnlyList<ScoredText> Score(IReadOnlyList<string> texts, PruningOptions? options = null, CancellationToken cancellationToken = default) =>
+            texts.Select(text => new ScoredText(text, WordSegmenter.Segment(text).Select(span =>
+            {
+                var form = text.Substring(span.Start, span.Length);
+                var forced = options?.KeepDigits == true && form.Any(char.IsDigit);
+                return new ScoredWord(form, span, forced ? Ceiling : scores[form], 0, WordSegmenter.HasSpaceBefore(text, span));
+            }).ToArray())).ToArray();
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -34,7 +34,7 @@ internal static class DataCompressCommand
             var records = JsonLines.Read<FilteredRecord>(parse.GetValue(input)!).ToList();
             var (scorer, target) = scoring.Create(parse, model.Folder(parse), model.Read(parse));
             using var scorerLifetime = scorer;
-            var stage = new CompressionStage(new CotCompressor(scorer, target, options), gammas, parse.GetValue(batch));
+            var stage = new CompressionStage(new CotCompressor(scorer, target, options, scoring.Measure(parse)), gammas, parse.GetValue(batch));
             var path = parse.GetValue(output)!;
             var written = stage.Run(records, path, console.Progress(), cancellationToken);
             var all = JsonLines.Read<CompressedRecord>(path).ToList();
