@@ -177,7 +177,7 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
     {
         var tokenizer = HfTokenizer.Load(baseFolder);
         using IImportanceScorer scorer = scorerName == RandomScorer.ScorerName ? new RandomScorer(options.Seed) : SurprisalScorer.Load(baseFolder);
-        var pruning = new PruningOptions { KeepDigits = options.KeepDigits };
+        var pruning = new PruningOptions { KeepDigits = options.KeepDigits, ForceTokens = options.ForceTokens };
         new CompressionStage(new CotCompressor(scorer, tokenizer, pruning, RatioMeasure.TargetTokens)).Run(JsonLines.Read<FilteredRecord>(filtered).ToList(), output, progress, cancellationToken);
         foreach (var group in JsonLines.Read<CompressedRecord>(output).GroupBy(r => r.Gamma).OrderByDescending(g => g.Key))
         {

@@ -70,6 +70,12 @@ public sealed record DefaultModelRecipeOptions
     /// </summary>
     public bool KeepDigits { get; init; } = true;
 
+    /// <summary>
+    /// Words always kept when compressing (LLMLingua-2's <c>force_tokens</c>; TokenSkip forces "Step" and ":" for its
+    /// Llama 3 data): the arithmetic operators, so every kept equation stays an equation. Applied to the ablation too.
+    /// </summary>
+    public IReadOnlyList<string> ForceTokens { get; init; } = ["=", "+", "-", "×", "÷"];
+
     /// <summary>LoRA rank (TokenSkip's reference: 8).</summary>
     public int LoraRank { get; init; } = 8;
 
