@@ -22,13 +22,15 @@ internal static class BuildDefaultModelCommand
         var baseEpochs = new Option<double>("--base-epochs") { DefaultValueFactory = _ => defaults.BaseEpochs, Description = "Base-model training epochs." };
         var baseLr = new Option<double>("--base-lr") { DefaultValueFactory = _ => defaults.BaseLearningRate, Description = "Base-model learning rate." };
         var loraLr = new Option<double>("--lora-lr") { DefaultValueFactory = _ => defaults.LoraLearningRate, Description = "LoRA learning rate." };
+        var loraRank = new Option<int>("--lora-rank") { DefaultValueFactory = _ => defaults.LoraRank, Description = "LoRA rank." };
+        var loraAlpha = new Option<double>("--lora-alpha") { DefaultValueFactory = _ => defaults.LoraAlpha, Description = "LoRA alpha." };
         var loraEpochs = new Option<int>("--lora-epochs") { DefaultValueFactory = _ => defaults.LoraEpochs, Description = "LoRA epochs." };
         var noAblation = new Option<bool>("--no-ablation") { Description = "Skip the random-word-dropping ablation." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: all cores)." };
         var command = new Command("build-default-model",
             "Reproduce the embedded default model: synthetic data, tokenizer, base model, TokenSkip data, LoRA, merge, evaluation, calibration.")
         {
-            work, output, trainProblems, trajectoryProblems, testProblems, hidden, layers, intermediate, vocabulary, baseEpochs, baseLr, loraLr, loraEpochs, noAblation, threads,
+            work, output, trainProblems, trajectoryProblems, testProblems, hidden, layers, intermediate, vocabulary, baseEpochs, baseLr, loraLr, loraRank, loraAlpha, loraEpochs, noAblation, threads,
         };
         command.SetAction((parse, cancellationToken) => Task.Run(() =>
         {
@@ -47,6 +49,8 @@ internal static class BuildDefaultModelCommand
                 BaseLearningRate = parse.GetValue(baseLr),
                 LoraLearningRate = parse.GetValue(loraLr),
                 LoraEpochs = parse.GetValue(loraEpochs),
+                LoraRank = parse.GetValue(loraRank),
+                LoraAlpha = parse.GetValue(loraAlpha),
                 Ablation = !parse.GetValue(noAblation),
             };
             if (parse.GetValue(threads) is { } count)
