@@ -1,6 +1,7 @@
 using TokenSkip.Models.Checkpoints;
 using TokenSkip.Models.Configuration;
 using TokenSkip.Models.Inference;
+using TokenSkip.Models.Kernels;
 using TokenSkip.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -36,6 +37,11 @@ public sealed class CausalLanguageModel : NamedModule
         }
 
         _rotary = new RotaryEmbedding(config, DType, TorchDevice);
+        UseMatrixVectorKernel = options.UseMatrixVectorKernel;
+        foreach (var projection in modules().OfType<Projection>())
+        {
+            projection.UseMatrixVectorKernel = UseMatrixVectorKernel;
+        }
     }
 
     /// <summary>The model's configuration.</summary>
@@ -55,6 +61,9 @@ public sealed class CausalLanguageModel : NamedModule
 
     /// <summary><c>lm_head</c>, or null when tied to the input embedding.</summary>
     public Projection? OutputProjection { get; }
+
+    /// <summary>Whether few-row products on the CPU use the SIMD kernel (<see cref="ModelLoadOptions.UseMatrixVectorKernel"/>).</summary>
+    public bool UseMatrixVectorKernel { get; }
 
     /// <summary>The folder the model was loaded from, if any.</summary>
     public string? SourceFolder { get; private set; }
@@ -203,7 +212,8 @@ public sealed class CausalLanguageModel : NamedModule
     {
         var logits = OutputProjection is { } head
             ? head.Forward(hidden)
-            : nn.functional.linear(hidden, Body.EmbeddingWeight);
+            : (UseMatrixVectorKernel ? MatrixVectorLinear.TryApply(hidden, Body.EmbeddingWeight, null) : null)
+                ?? nn.functional.linear(hidden, Body.EmbeddingWeight);
         return logits.dtype == ScalarType.Float32 ? logits : logits.to_type(ScalarType.Float32);
     }
 

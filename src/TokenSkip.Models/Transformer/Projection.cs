@@ -1,3 +1,5 @@
+using TokenSkip.Models.Kernels;
+using TokenSkip.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,6 +38,13 @@ public sealed class Projection : NamedModule
     /// <summary>The bias, shape [out], or null.</summary>
     public Parameter? Bias { get; }
 
+    /// <summary>
+    /// Whether a CPU input of at most <see cref="MatrixVectorLinear.MaxRows"/> rows goes through the SIMD
+    /// matrix-vector kernel (see <see cref="ModelLoadOptions.UseMatrixVectorKernel"/>); libtorch handles everything else.
+    /// </summary>
+    public bool UseMatrixVectorKernel { get; internal set; } = true;
+
     /// <summary>Applies the projection to the last dimension of <paramref name="x"/>.</summary>
-    public Tensor Forward(Tensor x) => nn.functional.linear(x, Weight, Bias);
+    public Tensor Forward(Tensor x) =>
+        (UseMatrixVectorKernel ? MatrixVectorLinear.TryApply(x, Weight, Bias) : null) ?? nn.functional.linear(x, Weight, Bias);
 }
