@@ -1,0 +1,32 @@
+namespace TokenSkip.Bench;
+
+/// <summary>What one benchmark run measures and where it keeps its files.</summary>
+internal sealed record BenchSettings
+{
+    public required int Threads { get; init; }
+
+    /// <summary>Tokens timed per decode run (after the first token, which comes from the prompt).</summary>
+    public required int DecodeTokens { get; init; }
+
+    /// <summary>Length of the prompt a decode run starts from.</summary>
+    public required int PromptTokens { get; init; }
+
+    /// <summary>Length of the prompt whose prefill is timed.</summary>
+    public required int PrefillTokens { get; init; }
+
+    public required int Repetitions { get; init; }
+
+    public required int Seed { get; init; }
+
+    /// <summary>Our engine's precisions ("float32", "bfloat16", "float16").</summary>
+    public required IReadOnlyList<string> DTypes { get; init; }
+
+    /// <summary>Where the model files live (reused between runs).</summary>
+    public required string WorkFolder { get; init; }
+
+    /// <summary>Where results.json and results.md go.</summary>
+    public required string OutputFolder { get; init; }
+
+    /// <summary>Also time our engine with every product in libtorch (no SIMD matrix-vector kernel).</summary>
+    public bool CompareWithoutKernel { get; init; }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using TokenSkip.Models.Runtime;
+
+namespace TokenSkip.Bench;
+
+/// <summary>
+/// The <c>engine</c> command: prepares the model files, measures the machine (read bandwidth, GEMM and GEMV rates),
+/// then each engine at each precision in its own child process, checks that the two engines agree on the float32
+/// model, and writes results.json and results.md.
+/// </summary>
+internal static class EngineBenchmark
+{
+    public static int Run(BenchSettings settings)
+    {
+        void Report(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+        Directory.CreateDirectory(settings.OutputFolder);
+        var files = ModelFiles.Ensure(settings.WorkFolder, settings.Seed, Report);
+
+        var machine = MachineInfo.Collect();
+        Report($"machine: {machine.Cpu}, {machine.LogicalCores} logical cores; measuring read bandwidth on {settings.Threads} threads");
+        var (bandwidthMedian, bandwidthBest) = MemoryBandwidth.Measure(settings.Threads);
+        Report($"  read bandwidth {bandwidthMedian:F1} GB/s (best {bandwidthBest:F1})");
+        var rates = ComputeRates.Measure(settings.Threads);
+        foreach (var rate in rates)
+        {
+            Report($"  {rate.What} {rate.DType}: {rate.Median:F1} {rate.Unit}");
+        }
+
+        var measurements = new List<EngineMeasurement>();
+        foreach (var dtype in settings.DTypes)
+        {
+            var name = ModelDType.NameOf(ModelDType.Parse(dtype));
+            measurements.Add(MeasureOurs(files, name, useKernel: true, settings, Report));
+            if (settings.CompareWithoutKernel)
+            {
+                measurements.Add(MeasureOurs(files, name, useKernel: false, settings, Report));
+            }
+
+            var gguf = name == "float32" ? "F32" : "F16";
+            if (!measurements.Any(m => m.Engine == "llama.cpp" && m.Precision == gguf))
+            {
+                measurements.Add(MeasureLlama(files, gguf, settings, Report));
+            }
+        }
+
+        var results = BenchResults.Create(settings, machine, bandwidthMedian, bandwidthBest, rates, measurements);
+        File.WriteAllText(Path.Combine(settings.OutputFolder, "results.json"), JsonSerializer.Serialize(results, Json.Options));
+        var markdown = results.ToMarkdown();
+        File.WriteAllText(Path.Combine(settings.OutputFolder, "results.md"), markdown);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Report($"wrote {Path.Combine(settings.OutputFolder, "results.json")} and results.md");
+        return 0;
+    }
+
+    private static EngineMeasurement MeasureOurs(ModelFiles files, string dtype, bool useKernel, BenchSettings settings, Action<string> report)
+    {
+        report($"TokenSkip {dtype}{(useKernel ? string.Empty : " (libtorch only)")}: child process");
+        var logits = Path.Combine(settings.OutputFolder, $"logits-tokenskip-{dtype}{(useKernel ? string.Empty : "-libtorch")}.f32");
+        var measurement = ChildProcess.Run(
+            ["measure-ours", "--model", files.HuggingFaceFolder, "--dtype", dtype, "--kernel", useKernel ? "true" : "false",
+                .. CommonArguments(settings), "--logits", logits],
+            Path.Combine(settings.OutputFolder, $"child-tokenskip-{dtype}{(useKernel ? string.Empty : "-libtorch")}.json"), report);
+        ReportMeasurement(measurement, report);
+        return measurement;
+    }
+
+    private static EngineMeasurement MeasureLlama(ModelFiles files, string precision, BenchSettings settings, Action<string> report)
+    {
+        report($"llama.cpp {precision}: child process");
+        var measurement = ChildProcess.Run(
+            ["measure-llama", "--gguf", precision == "F32" ? files.GgufF32 : files.GgufF16, "--precision", precision,
+                .. CommonArguments(settings), "--logits", Path.Combine(settings.OutputFolder, $"logits-llama-{precision}.f32")],
+            Path.Combine(settings.OutputFolder, $"child-llama-{precision}.json"), report);
+        ReportMeasurement(measurement, report);
+        return measurement;
+    }
+
+    private static IEnumerable<string> CommonArguments(BenchSettings settings) =>
+    [
+        "--threads", $"{settings.Threads}", "--decode-tokens", $"{settings.DecodeTokens}", "--prompt-tokens", $"{settings.PromptTokens}",
+        "--prefill-tokens", $"{settings.PrefillTokens}", "--repetitions", $"{settings.Repetitions}", "--seed", $"{settings.Seed}",
+    ];
+
+    private static void ReportMeasurement(EngineMeasurement m, Action<string> report) =>
+        report($"  decode {string.Join(", ", m.DecodeTokensPerSecond.Select(r => $"{r:F1}"))} tok/s; " +
+               $"prefill {string.Join(", ", m.PrefillTokensPerSecond.Select(r => $"{r:F1}"))} tok/s; " +
+               $"peak RSS {m.PeakRssBytes / 1e9:F2} GB; load {m.LoadSeconds:F1} s");
+}

@@ -1,0 +1,33 @@
+namespace TokenSkip.Bench;
+
+/// <summary>What one engine measured in its own process at one precision.</summary>
+internal sealed record EngineMeasurement
+{
+    public required string Engine { get; init; }
+
+    public required string Precision { get; init; }
+
+    public required int Threads { get; init; }
+
+    public required double LoadSeconds { get; init; }
+
+    /// <summary>Decode tokens/s of each repetition (batch 1, greedy, after the short prompt).</summary>
+    public required double[] DecodeTokensPerSecond { get; init; }
+
+    /// <summary>Prefill tokens/s of each repetition (the long prompt, up to the first token's logits).</summary>
+    public required double[] PrefillTokensPerSecond { get; init; }
+
+    /// <summary>Peak resident memory of the whole process: loading, warm-up and all repetitions.</summary>
+    public long? PeakRssBytes { get; init; }
+
+    /// <summary>Peak resident memory from the end of loading on (null when the peak could not be reset).</summary>
+    public long? PeakRssAfterLoadBytes { get; init; }
+
+    /// <summary>The greedy tokens of the first decode repetition.</summary>
+    public required int[] GreedyTokens { get; init; }
+
+    /// <summary>A float32 file with the logits after the short prompt, for comparing engines.</summary>
+    public string? LogitsFile { get; init; }
+
+    public string? Notes { get; init; }
+}
