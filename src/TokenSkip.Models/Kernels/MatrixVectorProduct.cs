@@ -113,43 +113,82 @@ public static unsafe class MatrixVectorProduct
 
         public void Run(int start, int end)
         {
+            switch (format)
+            {
+                case WeightFormat.Float32:
+                    RowsFloat32(start, end);
+                    break;
+                case WeightFormat.BFloat16:
+                    RowsBFloat16(start, end);
+                    break;
+                default:
+                    RowsFloat16(start, end);
+                    break;
+            }
+        }
+
+        // One loop per format with the dot product inlined: a row is only ~2 KB, so a call and a branch per row show.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RowsFloat32(int start, int end)
+        {
             for (var o = start; o < end; o++)
             {
+                var row = (float*)weight + (long)o * inFeatures;
                 for (var r = 0; r < rows; r++)
                 {
-                    var value = Dot(o, r);
-                    output[(long)r * outFeatures + o] = bias is null ? value : value + bias[o];
+                    Store(o, r, DotFloat32(row, input + (long)r * inFeatures, inFeatures));
                 }
             }
         }
 
-        // Row o of W · input row r. 16-bit rows pair up their weights; an odd last weight is added on its own.
-        private float Dot(int o, int r)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RowsBFloat16(int start, int end)
         {
-            var x = input + (long)r * inFeatures;
-            if (format == WeightFormat.Float32)
-            {
-                return DotFloat32((float*)weight + (long)o * inFeatures, x, inFeatures);
-            }
-
-            var row = (ushort*)weight + (long)o * inFeatures;
             var pairs = inFeatures / 2;
-            var halves = split + (long)r * pairs * 2;
-            var sum = format == WeightFormat.BFloat16 ? DotBFloat16(row, halves, pairs) : DotFloat16(row, halves, pairs);
-            if (inFeatures % 2 == 1)
+            for (var o = start; o < end; o++)
             {
-                var last = row[inFeatures - 1];
-                sum += (format == WeightFormat.BFloat16 ? BFloat16ToSingle(last) : (float)BitConverter.UInt16BitsToHalf(last)) * x[inFeatures - 1];
-            }
+                var row = (ushort*)weight + (long)o * inFeatures;
+                for (var r = 0; r < rows; r++)
+                {
+                    var sum = DotBFloat16(row, split + (long)r * pairs * 2, pairs);
+                    if (inFeatures % 2 == 1)
+                    {
+                        sum += BFloat16ToSingle(row[inFeatures - 1]) * input[(long)r * inFeatures + inFeatures - 1];
+                    }
 
-            return sum;
+                    Store(o, r, sum);
+                }
+            }
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RowsFloat16(int start, int end)
+        {
+            var pairs = inFeatures / 2;
+            for (var o = start; o < end; o++)
+            {
+                var row = (ushort*)weight + (long)o * inFeatures;
+                for (var r = 0; r < rows; r++)
+                {
+                    var sum = DotFloat16(row, split + (long)r * pairs * 2, pairs);
+                    if (inFeatures % 2 == 1)
+                    {
+                        sum += (float)BitConverter.UInt16BitsToHalf(row[inFeatures - 1]) * input[(long)r * inFeatures + inFeatures - 1];
+                    }
+
+                    Store(o, r, sum);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Store(int o, int r, float sum) => output[(long)r * outFeatures + o] = bias is null ? sum : sum + bias[o];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float BFloat16ToSingle(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float DotFloat32(float* w, float* x, int n)
     {
         var width = Vector<float>.Count;
@@ -179,7 +218,7 @@ public static unsafe class MatrixVectorProduct
 
     // A 32-bit word of a bfloat16 row holds weight 2j in its low half and 2j+1 in its high half; shifting the low
     // half up (or masking the high half) gives the float32 values exactly.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float DotBFloat16(ushort* row, float* split, int pairs)
     {
         var w = (uint*)row;
@@ -187,9 +226,9 @@ public static unsafe class MatrixVectorProduct
         var odd = split + pairs;
         var width = Vector<uint>.Count;
         var high = new Vector<uint>(0xFFFF0000u);
-        Vector<float> e0 = default, o0 = default, e1 = default, o1 = default;
+        Vector<float> e0 = default, o0 = default, e1 = default, o1 = default, e2 = default, o2 = default, e3 = default, o3 = default;
         var j = 0;
-        for (; j + 2 * width <= pairs; j += 2 * width)
+        for (; j + 4 * width <= pairs; j += 4 * width)
         {
             var v = Load<uint>(w + j);
             e0 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v << 16), Load<float>(even + j), e0);
@@ -197,6 +236,12 @@ public static unsafe class MatrixVectorProduct
             v = Load<uint>(w + j + width);
             e1 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v << 16), Load<float>(even + j + width), e1);
             o1 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v & high), Load<float>(odd + j + width), o1);
+            v = Load<uint>(w + j + 2 * width);
+            e2 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v << 16), Load<float>(even + j + 2 * width), e2);
+            o2 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v & high), Load<float>(odd + j + 2 * width), o2);
+            v = Load<uint>(w + j + 3 * width);
+            e3 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v << 16), Load<float>(even + j + 3 * width), e3);
+            o3 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v & high), Load<float>(odd + j + 3 * width), o3);
         }
 
         for (; j + width <= pairs; j += width)
@@ -206,7 +251,7 @@ public static unsafe class MatrixVectorProduct
             o0 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v & high), Load<float>(odd + j), o0);
         }
 
-        var sum = Vector.Sum((e0 + o0) + (e1 + o1));
+        var sum = Vector.Sum(((e0 + o0) + (e1 + o1)) + ((e2 + o2) + (e3 + o3)));
         for (; j < pairs; j++)
         {
             sum += BitConverter.UInt32BitsToSingle(w[j] << 16) * even[j] + BitConverter.UInt32BitsToSingle(w[j] & 0xFFFF0000u) * odd[j];
@@ -215,7 +260,7 @@ public static unsafe class MatrixVectorProduct
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float DotFloat16(ushort* row, float* split, int pairs)
     {
         var w = (uint*)row;
@@ -223,8 +268,18 @@ public static unsafe class MatrixVectorProduct
         var odd = split + pairs;
         var width = Vector<uint>.Count;
         var low = new Vector<uint>(0xFFFFu);
-        Vector<float> e0 = default, o0 = default;
+        Vector<float> e0 = default, o0 = default, e1 = default, o1 = default;
         var j = 0;
+        for (; j + 2 * width <= pairs; j += 2 * width)
+        {
+            var v = Load<uint>(w + j);
+            e0 = Vector.FusedMultiplyAdd(HalfToSingle(v & low), Load<float>(even + j), e0);
+            o0 = Vector.FusedMultiplyAdd(HalfToSingle(v >> 16), Load<float>(odd + j), o0);
+            v = Load<uint>(w + j + width);
+            e1 = Vector.FusedMultiplyAdd(HalfToSingle(v & low), Load<float>(even + j + width), e1);
+            o1 = Vector.FusedMultiplyAdd(HalfToSingle(v >> 16), Load<float>(odd + j + width), o1);
+        }
+
         for (; j + width <= pairs; j += width)
         {
             var v = Load<uint>(w + j);
@@ -232,7 +287,7 @@ public static unsafe class MatrixVectorProduct
             o0 = Vector.FusedMultiplyAdd(HalfToSingle(v >> 16), Load<float>(odd + j), o0);
         }
 
-        var sum = Vector.Sum(e0 + o0);
+        var sum = Vector.Sum((e0 + o0) + (e1 + o1));
         for (; j < pairs; j++)
         {
             sum += (float)BitConverter.UInt16BitsToHalf((ushort)w[j]) * even[j] + (float)BitConverter.UInt16BitsToHalf((ushort)(w[j] >> 16)) * odd[j];
