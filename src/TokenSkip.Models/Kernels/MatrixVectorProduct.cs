@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace TokenSkip.Models.Kernels;
 
@@ -19,6 +20,8 @@ public static unsafe class MatrixVectorProduct
 {
     // Output rows per unit of work handed to a thread: enough to amortise claiming, small enough to balance.
     private const int RowsPerChunk = 64;
+
+    private const int PrefetchDistance = 4096;
 
     /// <summary>True when SIMD is hardware-accelerated here (otherwise callers should prefer libtorch).</summary>
     public static bool IsAccelerated => Vector.IsHardwareAccelerated && Vector<float>.Count >= 4;
@@ -230,6 +233,7 @@ public static unsafe class MatrixVectorProduct
         var j = 0;
         for (; j + 4 * width <= pairs; j += 4 * width)
         {
+            Prefetch(w + j);
             var v = Load<uint>(w + j);
             e0 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v << 16), Load<float>(even + j), e0);
             o0 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v & high), Load<float>(odd + j), o0);
@@ -308,6 +312,21 @@ public static unsafe class MatrixVectorProduct
         var special = Vector.GreaterThanOrEqual(magnitude, new Vector<uint>(0x7C00u));
         var bits = Vector.ConditionalSelect(special, shifted | new Vector<uint>(0x7F800000u), scaled);
         return Vector.AsVectorSingle(bits | ((half & new Vector<uint>(0x8000u)) << 16));
+    }
+
+    // Asks for the memory PrefetchDistance bytes ahead of a row position (several rows on): the hardware prefetcher
+    // alone leaves bandwidth unused on short rows.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(void* position)
+    {
+        if (Sse.IsSupported)
+        {
+            var ahead = (byte*)position + PrefetchDistance;
+            for (var line = 0; line < 4 * Vector<byte>.Count; line += 64)
+            {
+                Sse.Prefetch0(ahead + line);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
