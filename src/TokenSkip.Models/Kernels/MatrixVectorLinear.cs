@@ -47,7 +47,7 @@ public static class MatrixVectorLinear
         var shape = input.shape.ToArray();
         shape[^1] = outFeatures;
         var output = empty(shape, input.dtype, input.device);
-        var pool = KernelThreadPool.Shared(Math.Max(1, get_num_threads()));
+        var pool = KernelThreadPool.Shared(DecodeThreadScope.KernelThreads);
         if (format == WeightFormat.Float32)
         {
             MatrixVectorProduct.Multiply(weight.bytes, format, outFeatures, inFeatures,

@@ -175,6 +175,9 @@ public sealed class CausalLanguageModel : NamedModule
     /// </summary>
     public Tensor DecodeStep(KvCache cache, IReadOnlyList<int> rows, IReadOnlyList<int> tokenIds)
     {
+        using var threads = UseMatrixVectorKernel && !Device.IsCuda && rows.Count <= MatrixVectorLinear.MaxRows
+            ? DecodeThreadScope.Enter()
+            : default;
         using var scope = NewDisposeScope();
         var positions = rows.Select(r => cache.Lengths[r]).ToArray();
         using var step = new DecodeRows(rows.ToArray(), positions, TorchDevice);
