@@ -199,6 +199,7 @@ public static unsafe class MatrixVectorProduct
         var i = 0;
         for (; i + 4 * width <= n; i += 4 * width)
         {
+            Prefetch(w + i, 4 * Vector<byte>.Count);
             a0 = Vector.FusedMultiplyAdd(Load<float>(w + i), Load<float>(x + i), a0);
             a1 = Vector.FusedMultiplyAdd(Load<float>(w + i + width), Load<float>(x + i + width), a1);
             a2 = Vector.FusedMultiplyAdd(Load<float>(w + i + 2 * width), Load<float>(x + i + 2 * width), a2);
@@ -233,7 +234,7 @@ public static unsafe class MatrixVectorProduct
         var j = 0;
         for (; j + 4 * width <= pairs; j += 4 * width)
         {
-            Prefetch(w + j);
+            Prefetch(w + j, 4 * Vector<byte>.Count);
             var v = Load<uint>(w + j);
             e0 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v << 16), Load<float>(even + j), e0);
             o0 = Vector.FusedMultiplyAdd(Vector.AsVectorSingle(v & high), Load<float>(odd + j), o0);
@@ -276,6 +277,7 @@ public static unsafe class MatrixVectorProduct
         var j = 0;
         for (; j + 2 * width <= pairs; j += 2 * width)
         {
+            Prefetch(w + j, 2 * Vector<byte>.Count);
             var v = Load<uint>(w + j);
             e0 = Vector.FusedMultiplyAdd(HalfToSingle(v & low), Load<float>(even + j), e0);
             o0 = Vector.FusedMultiplyAdd(HalfToSingle(v >> 16), Load<float>(odd + j), o0);
@@ -314,15 +316,15 @@ public static unsafe class MatrixVectorProduct
         return Vector.AsVectorSingle(bits | ((half & new Vector<uint>(0x8000u)) << 16));
     }
 
-    // Asks for the memory PrefetchDistance bytes ahead of a row position (several rows on): the hardware prefetcher
-    // alone leaves bandwidth unused on short rows.
+    // Asks for the cache lines PrefetchDistance bytes ahead of the bytes a loop step reads (a few rows on, as rows
+    // are contiguous): the hardware prefetcher alone leaves bandwidth unused on rows this short.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch(void* position)
+    private static void Prefetch(void* position, int bytes)
     {
         if (Sse.IsSupported)
         {
             var ahead = (byte*)position + PrefetchDistance;
-            for (var line = 0; line < 4 * Vector<byte>.Count; line += 64)
+            for (var line = 0; line < bytes; line += 64)
             {
                 Sse.Prefetch0(ahead + line);
             }
