@@ -74,10 +74,10 @@ internal sealed record BenchResults
         var text = new StringBuilder();
         var m = Machine;
         text.AppendLine(CultureInfo.InvariantCulture, $"Measured {m.Date:yyyy-MM-dd HH:mm} UTC on {m.Cpu} ({m.LogicalCores} logical cores, {m.MemoryBytes / 1e9:F0} GB, {m.CpuFlags}), {m.Os}; {m.DotNet}; {m.TorchSharp}; {m.LLamaSharp}.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Random weights of Qwen2.5-0.5B's shape (seed {Settings.Seed}); {Settings.Threads} threads for both engines; batch 1, greedy; medians of {Settings.Repetitions} repetitions after a warm-up (range in brackets).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Random weights of Qwen2.5-0.5B's shape (seed {Settings.Seed}); {Settings.Threads} threads for both engines; batch 1, greedy; each engine in its own process, {Settings.Rounds} rounds interleaving the engines × {Settings.Repetitions} repetitions after a warm-up: medians, range in brackets. \"Other load\" is the CPU other processes used meanwhile (cores; 0 = quiet machine).");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| engine | precision | decode tok/s ({Settings.PromptTokens}-token prompt, {Settings.DecodeTokens} tokens) | share of the bandwidth ceiling | prefill tok/s ({Settings.PrefillTokens} tokens) | peak RSS | peak RSS after loading |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| engine | precision | decode tok/s ({Settings.PromptTokens}-token prompt, {Settings.DecodeTokens} tokens) | share of the bandwidth ceiling | prefill tok/s ({Settings.PrefillTokens} tokens) | peak RSS | peak RSS after loading | other load |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var e in Measurements)
         {
             var decode = Statistics.Median(e.DecodeTokensPerSecond);
@@ -85,7 +85,7 @@ internal sealed record BenchResults
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {e.Engine} | {e.Precision} | {decode:F1} [{e.DecodeTokensPerSecond.Min():F1}–{e.DecodeTokensPerSecond.Max():F1}] | {decode / ceiling:P0} of {ceiling:F1} | " +
                 $"{Statistics.Median(e.PrefillTokensPerSecond):F1} [{e.PrefillTokensPerSecond.Min():F1}–{e.PrefillTokensPerSecond.Max():F1}] | " +
-                $"{Gigabytes(e.PeakRssBytes)} | {Gigabytes(e.PeakRssAfterLoadBytes)} |");
+                $"{Gigabytes(e.PeakRssBytes)} | {Gigabytes(e.PeakRssAfterLoadBytes)} | {e.OtherProcessesCores:F2} |");
         }
 
         text.AppendLine();

@@ -14,7 +14,14 @@ internal sealed record BenchSettings
     /// <summary>Length of the prompt whose prefill is timed.</summary>
     public required int PrefillTokens { get; init; }
 
+    /// <summary>Timed repetitions inside each child process.</summary>
     public required int Repetitions { get; init; }
+
+    /// <summary>
+    /// How many times the whole sequence of child processes runs; rounds interleave the engines in time, so a burst
+    /// of load from elsewhere hits both rather than one.
+    /// </summary>
+    public int Rounds { get; init; } = 1;
 
     public required int Seed { get; init; }
 

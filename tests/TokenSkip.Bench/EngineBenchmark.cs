@@ -26,22 +26,29 @@ internal static class EngineBenchmark
             Report($"  {rate.What} {rate.DType}: {rate.Median:F1} {rate.Unit}");
         }
 
-        var measurements = new List<EngineMeasurement>();
-        foreach (var dtype in settings.DTypes)
+        var rounds = new List<EngineMeasurement>();
+        for (var round = 1; round <= settings.Rounds; round++)
         {
-            var name = ModelDType.NameOf(ModelDType.Parse(dtype));
-            measurements.Add(MeasureOurs(files, name, useKernel: true, settings, Report));
-            if (settings.CompareWithoutKernel)
+            Report($"round {round} of {settings.Rounds}");
+            var llamaDone = new HashSet<string>();
+            foreach (var dtype in settings.DTypes)
             {
-                measurements.Add(MeasureOurs(files, name, useKernel: false, settings, Report));
-            }
+                var name = ModelDType.NameOf(ModelDType.Parse(dtype));
+                rounds.Add(MeasureOurs(files, name, useKernel: true, settings, Report));
+                if (settings.CompareWithoutKernel)
+                {
+                    rounds.Add(MeasureOurs(files, name, useKernel: false, settings, Report));
+                }
 
-            var gguf = name == "float32" ? "F32" : "F16";
-            if (!measurements.Any(m => m.Engine == "llama.cpp" && m.Precision == gguf))
-            {
-                measurements.Add(MeasureLlama(files, gguf, settings, Report));
+                var gguf = BenchResults.PeerPrecision(name);
+                if (llamaDone.Add(gguf))
+                {
+                    rounds.Add(MeasureLlama(files, gguf, settings, Report));
+                }
             }
         }
+
+        var measurements = rounds.GroupBy(m => (m.Engine, m.Precision)).Select(g => EngineMeasurement.Merge(g.ToList())).ToList();
 
         var results = BenchResults.Create(settings, machine, bandwidthMedian, bandwidthBest, rates, measurements);
         File.WriteAllText(Path.Combine(settings.OutputFolder, "results.json"), JsonSerializer.Serialize(results, Json.Options));
@@ -85,5 +92,5 @@ internal static class EngineBenchmark
     private static void ReportMeasurement(EngineMeasurement m, Action<string> report) =>
         report($"  decode {string.Join(", ", m.DecodeTokensPerSecond.Select(r => $"{r:F1}"))} tok/s; " +
                $"prefill {string.Join(", ", m.PrefillTokensPerSecond.Select(r => $"{r:F1}"))} tok/s; " +
-               $"peak RSS {m.PeakRssBytes / 1e9:F2} GB; load {m.LoadSeconds:F1} s");
+               $"peak RSS {m.PeakRssBytes / 1e9:F2} GB; load {m.LoadSeconds:F1} s; other processes {m.OtherProcessesCores:F2} cores");
 }

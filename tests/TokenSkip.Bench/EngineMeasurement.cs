@@ -17,6 +17,9 @@ internal sealed record EngineMeasurement
     /// <summary>Prefill tokens/s of each repetition (the long prompt, up to the first token's logits).</summary>
     public required double[] PrefillTokensPerSecond { get; init; }
 
+    /// <summary>Average cores other processes used during the timed repetitions (a noise indicator; null off Linux).</summary>
+    public double? OtherProcessesCores { get; init; }
+
     /// <summary>Peak resident memory of the whole process: loading, warm-up and all repetitions.</summary>
     public long? PeakRssBytes { get; init; }
 
@@ -30,4 +33,15 @@ internal sealed record EngineMeasurement
     public string? LogitsFile { get; init; }
 
     public string? Notes { get; init; }
+
+    /// <summary>Several rounds of the same measurement as one: all repetitions, the highest peaks, the mean load.</summary>
+    public static EngineMeasurement Merge(IReadOnlyList<EngineMeasurement> rounds) => rounds[0] with
+    {
+        LoadSeconds = Statistics.Median(rounds.Select(r => r.LoadSeconds).ToArray()),
+        DecodeTokensPerSecond = rounds.SelectMany(r => r.DecodeTokensPerSecond).ToArray(),
+        PrefillTokensPerSecond = rounds.SelectMany(r => r.PrefillTokensPerSecond).ToArray(),
+        PeakRssBytes = rounds.Max(r => r.PeakRssBytes),
+        PeakRssAfterLoadBytes = rounds.Max(r => r.PeakRssAfterLoadBytes),
+        OtherProcessesCores = rounds.Any(r => r.OtherProcessesCores is null) ? null : rounds.Average(r => r.OtherProcessesCores!.Value),
+    };
 }

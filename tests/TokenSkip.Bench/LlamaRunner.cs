@@ -60,6 +60,7 @@ internal static class LlamaRunner
         Decode(context, batch, prompt, Math.Min(8, settings.DecodeTokens));
         Prefill(context, batch, longPrompt);
 
+        var activity = CpuActivity.Start();
         var decode = new List<double>();
         var prefill = new List<double>();
         int[] tokens = [];
@@ -85,6 +86,7 @@ internal static class LlamaRunner
             PrefillTokensPerSecond = [.. prefill],
             PeakRssBytes = ProcessMemory.Max(loadPeak, ProcessMemory.PeakBytes()),
             PeakRssAfterLoadBytes = peakReset ? ProcessMemory.PeakBytes() : null,
+            OtherProcessesCores = activity.OtherProcessesCores(),
             GreedyTokens = tokens,
             LogitsFile = logitsFile,
             Notes = $"KV cache {parameters.TypeK}; flash attention {(parameters.FlashAttention is { } fa ? fa.ToString() : "auto")}; " +

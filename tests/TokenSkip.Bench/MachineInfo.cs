@@ -44,10 +44,20 @@ internal sealed record MachineInfo
             Os = $"{osName ?? RuntimeInformation.OSDescription} (kernel {Environment.OSVersion.Version})",
             DotNet = RuntimeInformation.FrameworkDescription,
             TorchSharp = $"TorchSharp {VersionOf(typeof(Torch))} (libtorch {Torch.__version__})",
-            LLamaSharp = $"LLamaSharp {VersionOf(typeof(LLama.LLamaWeights))} + LLamaSharp.Backend.Cpu",
+            LLamaSharp = $"LLamaSharp {PackageVersion("LLamaSharp")} + LLamaSharp.Backend.Cpu {PackageVersion("LLamaSharp.Backend.Cpu")}",
             MemoryBytes = memory,
             Date = DateTimeOffset.UtcNow,
         };
+    }
+
+    // LLamaSharp's assembly carries no version attributes; the package version is in this program's deps.json.
+    private static string PackageVersion(string package)
+    {
+        var deps = Path.Combine(AppContext.BaseDirectory, $"{typeof(MachineInfo).Assembly.GetName().Name}.deps.json");
+        var match = File.Exists(deps)
+            ? System.Text.RegularExpressions.Regex.Match(File.ReadAllText(deps), $"\"{System.Text.RegularExpressions.Regex.Escape(package)}/([^\"]+)\"")
+            : null;
+        return match is { Success: true } ? match.Groups[1].Value : "?";
     }
 
     private static string VersionOf(Type type) =>

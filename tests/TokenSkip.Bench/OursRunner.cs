@@ -31,6 +31,7 @@ internal static class OursRunner
         Decode(generator, prompt, Math.Min(8, settings.DecodeTokens));
         Prefill(generator, longPrompt);
 
+        var activity = CpuActivity.Start();
         var decode = new List<double>();
         var prefill = new List<double>();
         int[] tokens = [];
@@ -56,6 +57,7 @@ internal static class OursRunner
             PrefillTokensPerSecond = [.. prefill],
             PeakRssBytes = ProcessMemory.Max(loadPeak, ProcessMemory.PeakBytes()),
             PeakRssAfterLoadBytes = peakReset ? ProcessMemory.PeakBytes() : null,
+            OtherProcessesCores = activity.OtherProcessesCores(),
             GreedyTokens = tokens,
             LogitsFile = logitsFile,
             Notes = $"torch threads {get_num_threads()}, matrix-vector kernel {(useKernel ? "on" : "off")}",

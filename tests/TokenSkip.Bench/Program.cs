@@ -7,6 +7,7 @@ var decodeTokens = new Option<int>("--decode-tokens") { Description = "Tokens ti
 var promptTokens = new Option<int>("--prompt-tokens") { Description = "Prompt length before decoding", DefaultValueFactory = _ => 16 };
 var prefillTokens = new Option<int>("--prefill-tokens") { Description = "Prompt length whose prefill is timed", DefaultValueFactory = _ => 512 };
 var repetitions = new Option<int>("--repetitions") { Description = "Timed repetitions of each measurement (the median is reported)", DefaultValueFactory = _ => 3 };
+var rounds = new Option<int>("--rounds") { Description = "Times the whole sequence of engine runs repeats (interleaving the engines in time)", DefaultValueFactory = _ => 3 };
 var seed = new Option<int>("--seed") { Description = "Seed of the random weights and prompts", DefaultValueFactory = _ => 1 };
 var dtypes = new Option<string>("--dtypes") { Description = "Our precisions, comma-separated: float32, bfloat16, float16 (each is compared with llama.cpp F32 or F16)", DefaultValueFactory = _ => "float32,bfloat16" };
 var output = new Option<string>("--out") { Description = "Folder for results.json and results.md", DefaultValueFactory = _ => Path.Combine("artifacts", "bench") };
@@ -28,6 +29,7 @@ BenchSettings Settings(ParseResult parse) => new()
     PromptTokens = parse.GetValue(promptTokens),
     PrefillTokens = parse.GetValue(prefillTokens),
     Repetitions = parse.GetValue(repetitions),
+    Rounds = Math.Max(1, parse.GetValue(rounds)),
     Seed = parse.GetValue(seed),
     DTypes = (parse.GetValue(dtypes) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
     WorkFolder = FullPathOrEmpty(parse.GetValue(work)),
@@ -43,7 +45,7 @@ void WriteResult(ParseResult parse, EngineMeasurement measurement) =>
 
 var engine = new Command("engine", "Times TokenSkip's engine and llama.cpp on the same random Qwen2.5-0.5B-shaped weights and writes results.json and results.md")
 {
-    threads, decodeTokens, promptTokens, prefillTokens, repetitions, seed, dtypes, output, work, compareLibtorch,
+    threads, decodeTokens, promptTokens, prefillTokens, repetitions, rounds, seed, dtypes, output, work, compareLibtorch,
 };
 engine.SetAction(parse => EngineBenchmark.Run(Settings(parse)));
 
