@@ -16,7 +16,7 @@ internal static class OursRunner
         set_num_threads(settings.Threads);
         var dtype = ModelDType.Parse(dtypeName);
         var clock = Stopwatch.StartNew();
-        using var model = CausalLanguageModel.Load(modelFolder, new ModelLoadOptions { DType = dtype, UseMatrixVectorKernel = useKernel });
+        using var model = CausalLanguageModel.Load(modelFolder, new ModelLoadOptions { DType = dtype, UseCpuKernels = useKernel });
         var loadSeconds = clock.Elapsed.TotalSeconds;
         var loadPeak = ProcessMemory.PeakBytes();
         var peakReset = ProcessMemory.TryResetPeak();

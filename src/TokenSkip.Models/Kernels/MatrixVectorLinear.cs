@@ -1,5 +1,4 @@
 using System.Buffers;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,21 +21,22 @@ public static class MatrixVectorLinear
     /// <param name="bias">b [out], or null.</param>
     public static Tensor? TryApply(Tensor input, Tensor weight, Tensor? bias)
     {
-        if (!MatrixVectorProduct.IsAccelerated || input.device_type != DeviceType.CPU || weight.device_type != DeviceType.CPU
-            || weight.dim() != 2 || input.dim() < 1 || input.shape[^1] != weight.shape[1]
-            || input.dtype != weight.dtype || FormatOf(weight.dtype) is not { } format
-            || input.requires_grad || weight.requires_grad || !weight.is_contiguous()
-            || (bias is not null && (bias.dtype != weight.dtype || bias.device_type != DeviceType.CPU || bias.requires_grad
-                || bias.dim() != 1 || bias.shape[0] != weight.shape[0]))
+        if (!MatrixVectorProduct.IsAccelerated || !SmallTensor.IsKernelInput(input) || !SmallTensor.IsKernelInput(weight)
+            || input.dtype != weight.dtype || weight.dim() != 2 || input.dim() < 1 || !weight.is_contiguous()
+            || (bias is not null && (!SmallTensor.IsKernelInput(bias) || bias.dtype != weight.dtype || bias.dim() != 1))
             || weight.NumberOfElements * weight.ElementSize > int.MaxValue)
         {
             return null;
         }
 
-        var inFeatures = (int)weight.shape[1];
-        var outFeatures = (int)weight.shape[0];
+        // Shapes are read once: each read is a native call plus an array.
+        var format = SmallTensor.FormatOf(weight.dtype)!.Value;
+        var shape = input.shape;
+        var weightShape = weight.shape;
+        var outFeatures = (int)weightShape[0];
+        var inFeatures = (int)weightShape[1];
         var rows = (int)(input.NumberOfElements / inFeatures);
-        if (rows < 1 || rows > MaxRows)
+        if (shape[^1] != inFeatures || (bias is not null && bias.shape[0] != outFeatures) || rows < 1 || rows > MaxRows)
         {
             return null;
         }
@@ -44,9 +44,9 @@ public static class MatrixVectorLinear
         using var scope = NewDisposeScope();
         var x = input.is_contiguous() ? input : input.contiguous();
         var b = bias is null ? null : bias.is_contiguous() ? bias : bias.contiguous();
-        var shape = input.shape.ToArray();
-        shape[^1] = outFeatures;
-        var output = empty(shape, input.dtype, input.device);
+        var outputShape = shape.ToArray();
+        outputShape[^1] = outFeatures;
+        var output = empty(outputShape, input.dtype, input.device);
         var pool = KernelThreadPool.Shared(DecodeThreadScope.KernelThreads);
         if (format == WeightFormat.Float32)
         {
@@ -64,14 +64,14 @@ public static class MatrixVectorLinear
             var xs = inputValues.AsSpan(0, rows * inFeatures);
             var bs = biasValues.AsSpan(0, b is null ? 0 : outFeatures);
             var ys = outputValues.AsSpan(0, rows * outFeatures);
-            Widen(format, x.bytes, xs);
+            SmallTensor.Widen(format, x.bytes, xs);
             if (b is not null)
             {
-                Widen(format, b.bytes, bs);
+                SmallTensor.Widen(format, b.bytes, bs);
             }
 
             MatrixVectorProduct.Multiply(weight.bytes, format, outFeatures, inFeatures, xs, bs, ys, pool);
-            Narrow(format, ys, output.bytes);
+            SmallTensor.Narrow(format, ys, output.bytes);
         }
         finally
         {
@@ -81,38 +81,5 @@ public static class MatrixVectorLinear
         }
 
         return output.MoveToOuterDisposeScope();
-    }
-
-    private static WeightFormat? FormatOf(ScalarType type) => type switch
-    {
-        ScalarType.Float32 => WeightFormat.Float32,
-        ScalarType.BFloat16 => WeightFormat.BFloat16,
-        ScalarType.Float16 => WeightFormat.Float16,
-        _ => null,
-    };
-
-    private static void Widen(WeightFormat format, ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        if (format == WeightFormat.Float16)
-        {
-            TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source), destination);
-        }
-        else
-        {
-            BFloat16Conversion.ToSingle(MemoryMarshal.Cast<byte, ushort>(source), destination);
-        }
-    }
-
-    // Rounds to nearest-even like libtorch's float → bfloat16 / float16 conversions.
-    private static void Narrow(WeightFormat format, ReadOnlySpan<float> source, Span<byte> destination)
-    {
-        if (format == WeightFormat.Float16)
-        {
-            TensorPrimitives.ConvertToHalf(source, MemoryMarshal.Cast<byte, Half>(destination));
-        }
-        else
-        {
-            BFloat16Conversion.FromSingle(source, MemoryMarshal.Cast<byte, ushort>(destination));
-        }
     }
 }

@@ -12,11 +12,11 @@ public sealed record ModelLoadOptions
     public torch.ScalarType? DType { get; init; }
 
     /// <summary>
-    /// Whether linear layers (and the tied output head) run inputs of a few rows on the CPU through the SIMD
-    /// matrix-vector kernel instead of libtorch: decoding is several times faster that way for 16-bit weights.
-    /// Default true; false keeps every product in libtorch (for comparisons).
+    /// Whether decode-sized work on the CPU (inputs of a few rows: linear layers and the tied output head, RMS norms,
+    /// rotary embeddings) runs through TokenSkip's SIMD kernels instead of libtorch; decoding is several times faster
+    /// that way for 16-bit weights. Default true; false keeps everything in libtorch (for comparisons).
     /// </summary>
-    public bool UseMatrixVectorKernel { get; init; } = true;
+    public bool UseCpuKernels { get; init; } = true;
 
     /// <summary>The precision actually used.</summary>
     public torch.ScalarType ResolvedDType => DType ?? ModelDType.DefaultFor(Device);

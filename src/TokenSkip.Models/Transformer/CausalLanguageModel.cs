@@ -37,10 +37,21 @@ public sealed class CausalLanguageModel : NamedModule
         }
 
         _rotary = new RotaryEmbedding(config, DType, TorchDevice);
-        UseMatrixVectorKernel = options.UseMatrixVectorKernel;
-        foreach (var projection in modules().OfType<Projection>())
+        UseCpuKernels = options.UseCpuKernels;
+        foreach (var module in modules())
         {
-            projection.UseMatrixVectorKernel = UseMatrixVectorKernel;
+            switch (module)
+            {
+                case Projection projection:
+                    projection.UseCpuKernels = UseCpuKernels;
+                    break;
+                case RmsNorm norm:
+                    norm.UseCpuKernels = UseCpuKernels;
+                    break;
+                case SelfAttention attention:
+                    attention.UseCpuKernels = UseCpuKernels;
+                    break;
+            }
         }
     }
 
@@ -62,8 +73,8 @@ public sealed class CausalLanguageModel : NamedModule
     /// <summary><c>lm_head</c>, or null when tied to the input embedding.</summary>
     public Projection? OutputProjection { get; }
 
-    /// <summary>Whether few-row products on the CPU use the SIMD kernel (<see cref="ModelLoadOptions.UseMatrixVectorKernel"/>).</summary>
-    public bool UseMatrixVectorKernel { get; }
+    /// <summary>Whether decode-sized work on the CPU uses the SIMD kernels (<see cref="ModelLoadOptions.UseCpuKernels"/>).</summary>
+    public bool UseCpuKernels { get; }
 
     /// <summary>The folder the model was loaded from, if any.</summary>
     public string? SourceFolder { get; private set; }
@@ -175,7 +186,7 @@ public sealed class CausalLanguageModel : NamedModule
     /// </summary>
     public Tensor DecodeStep(KvCache cache, IReadOnlyList<int> rows, IReadOnlyList<int> tokenIds)
     {
-        using var threads = UseMatrixVectorKernel && !Device.IsCuda && rows.Count <= MatrixVectorLinear.MaxRows
+        using var threads = UseCpuKernels && !Device.IsCuda && rows.Count <= MatrixVectorLinear.MaxRows
             ? DecodeThreadScope.Enter()
             : default;
         using var scope = NewDisposeScope();
@@ -215,7 +226,7 @@ public sealed class CausalLanguageModel : NamedModule
     {
         var logits = OutputProjection is { } head
             ? head.Forward(hidden)
-            : (UseMatrixVectorKernel ? MatrixVectorLinear.TryApply(hidden, Body.EmbeddingWeight, null) : null)
+            : (UseCpuKernels ? MatrixVectorLinear.TryApply(hidden, Body.EmbeddingWeight, null) : null)
                 ?? nn.functional.linear(hidden, Body.EmbeddingWeight);
         return logits.dtype == ScalarType.Float32 ? logits : logits.to_type(ScalarType.Float32);
     }

@@ -40,11 +40,11 @@ public sealed class Projection : NamedModule
 
     /// <summary>
     /// Whether a CPU input of at most <see cref="MatrixVectorLinear.MaxRows"/> rows goes through the SIMD
-    /// matrix-vector kernel (see <see cref="ModelLoadOptions.UseMatrixVectorKernel"/>); libtorch handles everything else.
+    /// matrix-vector kernel (<see cref="ModelLoadOptions.UseCpuKernels"/>); libtorch handles everything else.
     /// </summary>
-    public bool UseMatrixVectorKernel { get; internal set; } = true;
+    public bool UseCpuKernels { get; internal set; } = true;
 
     /// <summary>Applies the projection to the last dimension of <paramref name="x"/>.</summary>
     public Tensor Forward(Tensor x) =>
-        (UseMatrixVectorKernel ? MatrixVectorLinear.TryApply(x, Weight, Bias) : null) ?? nn.functional.linear(x, Weight, Bias);
+        (UseCpuKernels ? MatrixVectorLinear.TryApply(x, Weight, Bias) : null) ?? nn.functional.linear(x, Weight, Bias);
 }

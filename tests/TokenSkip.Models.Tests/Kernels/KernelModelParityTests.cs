@@ -21,9 +21,9 @@ public sealed class KernelModelParityTests
         Skip.IfNot(MatrixVectorProduct.IsAccelerated, "SIMD is not hardware-accelerated here; the kernel is not used");
         var config = TinyModels.Qwen2(tied);
         using var kernel = new CausalLanguageModel(config, new ModelLoadOptions { DType = dtype }).InitializeRandom(3, std: 0.1);
-        using var libtorch = new CausalLanguageModel(config, new ModelLoadOptions { DType = dtype, UseMatrixVectorKernel = false }).InitializeRandom(3, std: 0.1);
-        Assert.True(kernel.UseMatrixVectorKernel);
-        Assert.False(libtorch.UseMatrixVectorKernel);
+        using var libtorch = new CausalLanguageModel(config, new ModelLoadOptions { DType = dtype, UseCpuKernels = false }).InitializeRandom(3, std: 0.1);
+        Assert.True(kernel.UseCpuKernels);
+        Assert.False(libtorch.UseCpuKernels);
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -52,7 +52,7 @@ public sealed class KernelModelParityTests
         Skip.IfNot(MatrixVectorProduct.IsAccelerated, "SIMD is not hardware-accelerated here; the kernel is not used");
         var config = TinyModels.Qwen2();
         using var kernel = new CausalLanguageModel(config).InitializeRandom(9, std: 0.1);
-        using var libtorch = new CausalLanguageModel(config, new ModelLoadOptions { UseMatrixVectorKernel = false }).InitializeRandom(9, std: 0.1);
+        using var libtorch = new CausalLanguageModel(config, new ModelLoadOptions { UseCpuKernels = false }).InitializeRandom(9, std: 0.1);
         var options = new GenerationOptions { MaxNewTokens = 24, IgnoreEndOfSequence = true };
         int[] prompt = [1, 2, 3, 4, 5];
 
