@@ -57,7 +57,7 @@ internal static class LlamaRunner
         Evaluate(context, batch, prompt);
         File.WriteAllBytes(logitsFile, MemoryMarshal.AsBytes(context.NativeHandle.GetLogitsIth(prompt.Length - 1)).ToArray());
 
-        Decode(context, batch, prompt, Math.Min(8, settings.DecodeTokens));
+        Decode(context, batch, prompt, Math.Min(32, settings.DecodeTokens));
         Prefill(context, batch, longPrompt);
 
         var activity = CpuActivity.Start();

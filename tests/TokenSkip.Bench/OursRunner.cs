@@ -27,8 +27,8 @@ internal static class OursRunner
         var generator = new TextGenerator(model);
         WritePromptLogits(model, prompt, logitsFile);
 
-        // Warm-up: first calls allocate, fault pages in and pick kernels.
-        Decode(generator, prompt, Math.Min(8, settings.DecodeTokens));
+        // Warm-up: first calls allocate, fault pages in, pick kernels and get the JIT to its optimised code.
+        Decode(generator, prompt, Math.Min(32, settings.DecodeTokens));
         Prefill(generator, longPrompt);
 
         var activity = CpuActivity.Start();
