@@ -50,15 +50,12 @@ internal sealed record MachineInfo
         };
     }
 
-    // LLamaSharp's assembly carries no version attributes; the package version is in this program's deps.json.
-    private static string PackageVersion(string package)
-    {
-        var deps = Path.Combine(AppContext.BaseDirectory, $"{typeof(MachineInfo).Assembly.GetName().Name}.deps.json");
-        var match = File.Exists(deps)
-            ? System.Text.RegularExpressions.Regex.Match(File.ReadAllText(deps), $"\"{System.Text.RegularExpressions.Regex.Escape(package)}/([^\"]+)\"")
-            : null;
-        return match is { Success: true } ? match.Groups[1].Value : "?";
-    }
+    // Written into this assembly by the project file (LLamaSharp's own assemblies carry no version).
+    private static string PackageVersion(string package) =>
+        typeof(MachineInfo).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == package)?.Value is { Length: > 0 } version
+            ? version
+            : "?";
 
     private static string VersionOf(Type type) =>
         type.Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
