@@ -34,6 +34,9 @@ internal sealed record BenchSettings
     /// <summary>Where results.json and results.md go.</summary>
     public required string OutputFolder { get; init; }
 
+    /// <summary>Longest wait, before each engine run, for other processes to leave the CPU (zero: do not wait).</summary>
+    public TimeSpan QuietWait { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Also time our engine with every product in libtorch (no SIMD matrix-vector kernel).</summary>
     public bool CompareWithoutKernel { get; init; }
 }

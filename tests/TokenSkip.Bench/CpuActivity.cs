@@ -23,6 +23,25 @@ internal sealed class CpuActivity
 
     public static CpuActivity Start() => new();
 
+    /// <summary>
+    /// Waits until other processes use less than <paramref name="maxCores"/> over a one-second sample, for at most
+    /// <paramref name="maxWait"/>; returns the last sample (null off Linux).
+    /// </summary>
+    public static double? WaitForQuiet(double maxCores, TimeSpan maxWait)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(maxWait.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var sample = Start();
+            Thread.Sleep(1000);
+            var others = sample.OtherProcessesCores();
+            if (others is null || others < maxCores || Stopwatch.GetTimestamp() >= deadline)
+            {
+                return others;
+            }
+        }
+    }
+
     /// <summary>Average cores other processes used since <see cref="Start"/>, or null off Linux.</summary>
     public double? OtherProcessesCores()
     {

@@ -17,6 +17,7 @@ internal static class EngineBenchmark
         var files = ModelFiles.Ensure(settings.WorkFolder, settings.Seed, Report);
 
         var machine = MachineInfo.Collect();
+        WaitForQuiet(settings, Report);
         Report($"machine: {machine.Cpu}, {machine.LogicalCores} logical cores; measuring read bandwidth on {settings.Threads} threads");
         var (bandwidthMedian, bandwidthBest) = MemoryBandwidth.Measure(settings.Threads);
         Report($"  read bandwidth {bandwidthMedian:F1} GB/s (best {bandwidthBest:F1})");
@@ -60,9 +61,26 @@ internal static class EngineBenchmark
         return 0;
     }
 
+    // Another workload on a 2-core machine distorts everything (llama.cpp's spinning thread pool most of all), so each
+    // run starts once the machine is quiet or after settings.QuietWait; the load during the run is recorded either way.
+    private static void WaitForQuiet(BenchSettings settings, Action<string> report)
+    {
+        if (settings.QuietWait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var others = CpuActivity.WaitForQuiet(0.1, settings.QuietWait);
+        if (others >= 0.1)
+        {
+            report($"  other processes still use {others:F2} cores after waiting {settings.QuietWait.TotalSeconds:F0} s: figures will be noisy");
+        }
+    }
+
     private static EngineMeasurement MeasureOurs(ModelFiles files, string dtype, bool useKernel, BenchSettings settings, Action<string> report)
     {
         report($"TokenSkip {dtype}{(useKernel ? string.Empty : " (libtorch only)")}: child process");
+        WaitForQuiet(settings, report);
         var logits = Path.Combine(settings.OutputFolder, $"logits-tokenskip-{dtype}{(useKernel ? string.Empty : "-libtorch")}.f32");
         var measurement = ChildProcess.Run(
             ["measure-ours", "--model", files.HuggingFaceFolder, "--dtype", dtype, "--kernel", useKernel ? "true" : "false",
@@ -75,6 +93,7 @@ internal static class EngineBenchmark
     private static EngineMeasurement MeasureLlama(ModelFiles files, string precision, BenchSettings settings, Action<string> report)
     {
         report($"llama.cpp {precision}: child process");
+        WaitForQuiet(settings, report);
         var measurement = ChildProcess.Run(
             ["measure-llama", "--gguf", precision == "F32" ? files.GgufF32 : files.GgufF16, "--precision", precision,
                 .. CommonArguments(settings), "--logits", Path.Combine(settings.OutputFolder, $"logits-llama-{precision}.f32")],

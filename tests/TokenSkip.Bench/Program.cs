@@ -12,6 +12,7 @@ var seed = new Option<int>("--seed") { Description = "Seed of the random weights
 var dtypes = new Option<string>("--dtypes") { Description = "Our precisions, comma-separated: float32, bfloat16, float16 (each is compared with llama.cpp F32 or F16)", DefaultValueFactory = _ => "float32,bfloat16" };
 var output = new Option<string>("--out") { Description = "Folder for results.json and results.md", DefaultValueFactory = _ => Path.Combine("artifacts", "bench") };
 var work = new Option<string>("--work") { Description = "Folder for the model files (about 5 GB; reused when present)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "tokenskip-bench") };
+var quietWait = new Option<int>("--quiet-wait") { Description = "Seconds to wait, before each engine run, for other processes to leave the CPU (0: don't wait)", DefaultValueFactory = _ => 20 };
 var compareLibtorch = new Option<bool>("--compare-libtorch") { Description = "Also time our engine with every product in libtorch (no SIMD matrix-vector kernel)" };
 
 var model = new Option<string>("--model") { Required = true };
@@ -35,6 +36,7 @@ BenchSettings Settings(ParseResult parse) => new()
     WorkFolder = FullPathOrEmpty(parse.GetValue(work)),
     OutputFolder = FullPathOrEmpty(parse.GetValue(output)),
     CompareWithoutKernel = parse.GetValue(compareLibtorch),
+    QuietWait = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(quietWait))),
 };
 
 // The measure-* commands have no folder options.
@@ -45,7 +47,7 @@ void WriteResult(ParseResult parse, EngineMeasurement measurement) =>
 
 var engine = new Command("engine", "Times TokenSkip's engine and llama.cpp on the same random Qwen2.5-0.5B-shaped weights and writes results.json and results.md")
 {
-    threads, decodeTokens, promptTokens, prefillTokens, repetitions, rounds, seed, dtypes, output, work, compareLibtorch,
+    threads, decodeTokens, promptTokens, prefillTokens, repetitions, rounds, seed, dtypes, output, work, quietWait, compareLibtorch,
 };
 engine.SetAction(parse => EngineBenchmark.Run(Settings(parse)));
 
