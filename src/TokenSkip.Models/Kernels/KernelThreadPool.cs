@@ -5,9 +5,9 @@ namespace TokenSkip.Models.Kernels;
 /// <summary>
 /// Runs the chunks of one job at a time on the calling thread and <c>threads − 1</c> dedicated workers. A decode step
 /// issues a matrix-vector product every few tens of microseconds, so workers spin for a short while after each job
-/// (waking a sleeping thread costs about as much as a small product) and only then block. The caller claims chunks too
-/// and returns once every chunk has run, so a worker that is slow to wake (for example because another process holds
-/// its core) costs nothing but its share.
+/// (waking a sleeping thread costs about as much as a small product) and only then block. Chunks are claimed one at a
+/// time by whichever thread is free, the caller included, so a worker that is slow to wake (for example because another
+/// process holds its core) leaves its share to the others instead of holding the job up.
 /// </summary>
 public sealed class KernelThreadPool : IDisposable
 {

@@ -94,6 +94,11 @@ public sealed class CausalLanguageModel : NamedModule
         try
         {
             CheckpointBinder.Bind(model, weights);
+            if (model.UseCpuKernels && !model.Device.IsCuda)
+            {
+                HugePages.Advise(model.parameters());
+            }
+
             model.SourceFolder = Path.GetFullPath(folder);
             return model;
         }
