@@ -13,7 +13,7 @@ var dtypes = new Option<string>("--dtypes") { Description = "Our precisions, com
 var output = new Option<string>("--out") { Description = "Folder for results.json and results.md", DefaultValueFactory = _ => Path.Combine("artifacts", "bench") };
 var work = new Option<string>("--work") { Description = "Folder for the model files (about 5 GB; reused when present)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "tokenskip-bench") };
 var quietWait = new Option<int>("--quiet-wait") { Description = "Seconds to wait, before each engine run, for other processes to leave the CPU (0: don't wait)", DefaultValueFactory = _ => 20 };
-var compareLibtorch = new Option<bool>("--compare-libtorch") { Description = "Also time our engine with every product in libtorch (no SIMD matrix-vector kernel)" };
+var compareLibtorch = new Option<bool>("--compare-libtorch") { Description = "Also time our engine with everything in libtorch (ModelLoadOptions.UseCpuKernels = false)" };
 
 var model = new Option<string>("--model") { Required = true };
 var gguf = new Option<string>("--gguf") { Required = true };
