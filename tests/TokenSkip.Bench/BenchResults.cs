@@ -16,7 +16,11 @@ internal sealed record BenchResults
 
     public required IReadOnlyList<ComputeRates.Rate> ComputeRates { get; init; }
 
+    /// <summary>One row per engine and precision, from its quiet rounds (see <see cref="EngineMeasurement.Merge"/>).</summary>
     public required IReadOnlyList<EngineMeasurement> Measurements { get; init; }
+
+    /// <summary>Every child process's own result, in the order they ran.</summary>
+    public required IReadOnlyList<EngineMeasurement> Runs { get; init; }
 
     public required IReadOnlyList<EngineAgreement> Agreements { get; init; }
 
@@ -27,7 +31,7 @@ internal sealed record BenchResults
     public required double PrefillFlopsPerToken { get; init; }
 
     public static BenchResults Create(BenchSettings settings, MachineInfo machine, double bandwidth, double bandwidthBest,
-        IReadOnlyList<ComputeRates.Rate> rates, IReadOnlyList<EngineMeasurement> measurements)
+        IReadOnlyList<ComputeRates.Rate> rates, IReadOnlyList<EngineMeasurement> measurements, IReadOnlyList<EngineMeasurement> runs)
     {
         var config = QwenShape.Config;
         double matrices = (double)config.LayerCount * (
@@ -54,6 +58,7 @@ internal sealed record BenchResults
             ReadBandwidthBestGBps = bandwidthBest,
             ComputeRates = rates,
             Measurements = measurements,
+            Runs = runs,
             Agreements = agreements,
             WeightBytesPerToken = new Dictionary<string, double>
             {
@@ -74,10 +79,10 @@ internal sealed record BenchResults
         var text = new StringBuilder();
         var m = Machine;
         text.AppendLine(CultureInfo.InvariantCulture, $"Measured {m.Date:yyyy-MM-dd HH:mm} UTC on {m.Cpu} ({m.LogicalCores} logical cores, {m.MemoryBytes / 1e9:F0} GB, {m.CpuFlags}), {m.Os}; {m.DotNet}; {m.TorchSharp}; {m.LLamaSharp}.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Random weights of Qwen2.5-0.5B's shape (seed {Settings.Seed}); {Settings.Threads} threads for both engines; batch 1, greedy; each engine in its own process, {Settings.Rounds} rounds interleaving the engines × {Settings.Repetitions} repetitions after a warm-up: medians, range in brackets. \"Other load\" is the CPU other processes used meanwhile (cores; 0 = quiet machine).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Random weights of Qwen2.5-0.5B's shape (seed {Settings.Seed}); {Settings.Threads} threads for both engines; batch 1, greedy; each engine in its own process, {Settings.Rounds} rounds interleaving the engines × {Settings.Repetitions} repetitions after a warm-up: medians, range in brackets. A round during which other processes used {EngineBenchmark.QuietCores} cores or more is left out of a row when the row has quieter rounds (\"rounds\" column); \"other load\" is what other processes used during the rounds kept (cores; 0 = quiet). results.json has every round.");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| engine | precision | decode tok/s ({Settings.PromptTokens}-token prompt, {Settings.DecodeTokens} tokens) | share of the bandwidth ceiling | prefill tok/s ({Settings.PrefillTokens} tokens) | peak RSS | peak RSS after loading | other load |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| engine | precision | decode tok/s ({Settings.PromptTokens}-token prompt, {Settings.DecodeTokens} tokens) | share of the bandwidth ceiling | prefill tok/s ({Settings.PrefillTokens} tokens) | peak RSS | peak RSS after loading | rounds | other load |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var e in Measurements)
         {
             var decode = Statistics.Median(e.DecodeTokensPerSecond);
@@ -85,7 +90,7 @@ internal sealed record BenchResults
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {e.Engine} | {e.Precision} | {decode:F1} [{e.DecodeTokensPerSecond.Min():F1}–{e.DecodeTokensPerSecond.Max():F1}] | {decode / ceiling:P0} of {ceiling:F1} | " +
                 $"{Statistics.Median(e.PrefillTokensPerSecond):F1} [{e.PrefillTokensPerSecond.Min():F1}–{e.PrefillTokensPerSecond.Max():F1}] | " +
-                $"{Gigabytes(e.PeakRssBytes)} | {Gigabytes(e.PeakRssAfterLoadBytes)} | {e.OtherProcessesCores:F2} |");
+                $"{Gigabytes(e.PeakRssBytes)} | {Gigabytes(e.PeakRssAfterLoadBytes)} | {e.Rounds - e.NoisyRoundsLeftOut} of {e.Rounds} | {e.OtherProcessesCores:F2} |");
         }
 
         text.AppendLine();
@@ -99,8 +104,9 @@ internal sealed record BenchResults
                 continue;
             }
 
+            var noisy = ours.OtherProcessesCores >= EngineBenchmark.QuietCores || theirs.OtherProcessesCores >= EngineBenchmark.QuietCores;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {ours.Engine} {ours.Precision} / llama.cpp {theirs.Precision} | " +
+                $"| {ours.Engine} {ours.Precision} / llama.cpp {theirs.Precision}{(noisy ? " (noisy: no quiet round)" : string.Empty)} | " +
                 $"{Statistics.Median(ours.DecodeTokensPerSecond) / Statistics.Median(theirs.DecodeTokensPerSecond):F2}× | " +
                 $"{Statistics.Median(ours.PrefillTokensPerSecond) / Statistics.Median(theirs.PrefillTokensPerSecond):F2}× | " +
                 $"{(ours.PeakRssBytes is { } a && theirs.PeakRssBytes is { } b ? $"{(double)a / b:F2}×" : "n/a")} |");

@@ -37,6 +37,9 @@ internal sealed record BenchSettings
     /// <summary>Longest wait, before each engine run, for other processes to leave the CPU (zero: do not wait).</summary>
     public TimeSpan QuietWait { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Longest a child process may take; one that takes longer is killed and its round left out.</summary>
+    public TimeSpan ChildTimeout { get; init; } = TimeSpan.FromMinutes(4);
+
     /// <summary>Also time our engine with every product in libtorch (no SIMD matrix-vector kernel).</summary>
     public bool CompareWithoutKernel { get; init; }
 }

@@ -10,7 +10,8 @@ namespace TokenSkip.Bench;
 /// </summary>
 internal static class ChildProcess
 {
-    public static EngineMeasurement Run(IReadOnlyList<string> arguments, string resultFile, Action<string> report)
+    /// <summary>Runs the child; null when it did not finish within <paramref name="timeout"/> (it is killed).</summary>
+    public static EngineMeasurement? Run(IReadOnlyList<string> arguments, string resultFile, TimeSpan timeout, Action<string> report)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var host = Environment.ProcessPath ?? "dotnet";
@@ -29,7 +30,14 @@ internal static class ChildProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}");
         var errors = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEndAsync();
-        process.WaitForExit();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            report($"  timed out after {timeout.TotalSeconds:F0} s (another workload on the machine?): left out");
+            return null;
+        }
+
         if (process.ExitCode != 0 || !File.Exists(resultFile))
         {
             throw new InvalidOperationException(

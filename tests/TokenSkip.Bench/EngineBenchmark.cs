@@ -10,6 +10,9 @@ namespace TokenSkip.Bench;
 /// </summary>
 internal static class EngineBenchmark
 {
+    /// <summary>Below this many cores used by other processes, a run counts as quiet.</summary>
+    public const double QuietCores = 0.1;
+
     public static int Run(BenchSettings settings)
     {
         void Report(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
@@ -27,7 +30,7 @@ internal static class EngineBenchmark
             Report($"  {rate.What} {rate.DType}: {rate.Median:F1} {rate.Unit}");
         }
 
-        var rounds = new List<EngineMeasurement>();
+        var runs = new List<EngineMeasurement>();
         for (var round = 1; round <= settings.Rounds; round++)
         {
             Report($"round {round} of {settings.Rounds}");
@@ -35,23 +38,24 @@ internal static class EngineBenchmark
             foreach (var dtype in settings.DTypes)
             {
                 var name = ModelDType.NameOf(ModelDType.Parse(dtype));
-                rounds.Add(MeasureOurs(files, name, useKernel: true, settings, Report));
+                runs.AddRange(MeasureOurs(files, name, useKernel: true, settings, Report));
                 if (settings.CompareWithoutKernel)
                 {
-                    rounds.Add(MeasureOurs(files, name, useKernel: false, settings, Report));
+                    runs.AddRange(MeasureOurs(files, name, useKernel: false, settings, Report));
                 }
 
                 var gguf = BenchResults.PeerPrecision(name);
                 if (llamaDone.Add(gguf))
                 {
-                    rounds.Add(MeasureLlama(files, gguf, settings, Report));
+                    runs.AddRange(MeasureLlama(files, gguf, settings, Report));
                 }
             }
         }
 
-        var measurements = rounds.GroupBy(m => (m.Engine, m.Precision)).Select(g => EngineMeasurement.Merge(g.ToList())).ToList();
+        var measurements = runs.GroupBy(m => (m.Engine, m.Precision))
+            .Select(g => EngineMeasurement.Merge(g.ToList(), QuietCores)).ToList();
 
-        var results = BenchResults.Create(settings, machine, bandwidthMedian, bandwidthBest, rates, measurements);
+        var results = BenchResults.Create(settings, machine, bandwidthMedian, bandwidthBest, rates, measurements, runs);
         File.WriteAllText(Path.Combine(settings.OutputFolder, "results.json"), JsonSerializer.Serialize(results, Json.Options));
         var markdown = results.ToMarkdown();
         File.WriteAllText(Path.Combine(settings.OutputFolder, "results.md"), markdown);
@@ -70,14 +74,14 @@ internal static class EngineBenchmark
             return;
         }
 
-        var others = CpuActivity.WaitForQuiet(0.1, settings.QuietWait);
-        if (others >= 0.1)
+        var others = CpuActivity.WaitForQuiet(QuietCores, settings.QuietWait);
+        if (others >= QuietCores)
         {
             report($"  other processes still use {others:F2} cores after waiting {settings.QuietWait.TotalSeconds:F0} s: figures will be noisy");
         }
     }
 
-    private static EngineMeasurement MeasureOurs(ModelFiles files, string dtype, bool useKernel, BenchSettings settings, Action<string> report)
+    private static IEnumerable<EngineMeasurement> MeasureOurs(ModelFiles files, string dtype, bool useKernel, BenchSettings settings, Action<string> report)
     {
         report($"TokenSkip {dtype}{(useKernel ? string.Empty : " (libtorch only)")}: child process");
         WaitForQuiet(settings, report);
@@ -85,21 +89,20 @@ internal static class EngineBenchmark
         var measurement = ChildProcess.Run(
             ["measure-ours", "--model", files.HuggingFaceFolder, "--dtype", dtype, "--kernel", useKernel ? "true" : "false",
                 .. CommonArguments(settings), "--logits", logits],
-            Path.Combine(settings.OutputFolder, $"child-tokenskip-{dtype}{(useKernel ? string.Empty : "-libtorch")}.json"), report);
-        ReportMeasurement(measurement, report);
-        return measurement;
+            Path.Combine(settings.OutputFolder, $"child-tokenskip-{dtype}{(useKernel ? string.Empty : "-libtorch")}.json"),
+            settings.ChildTimeout, report);
+        return ReportMeasurement(measurement, report);
     }
 
-    private static EngineMeasurement MeasureLlama(ModelFiles files, string precision, BenchSettings settings, Action<string> report)
+    private static IEnumerable<EngineMeasurement> MeasureLlama(ModelFiles files, string precision, BenchSettings settings, Action<string> report)
     {
         report($"llama.cpp {precision}: child process");
         WaitForQuiet(settings, report);
         var measurement = ChildProcess.Run(
             ["measure-llama", "--gguf", precision == "F32" ? files.GgufF32 : files.GgufF16, "--precision", precision,
                 .. CommonArguments(settings), "--logits", Path.Combine(settings.OutputFolder, $"logits-llama-{precision}.f32")],
-            Path.Combine(settings.OutputFolder, $"child-llama-{precision}.json"), report);
-        ReportMeasurement(measurement, report);
-        return measurement;
+            Path.Combine(settings.OutputFolder, $"child-llama-{precision}.json"), settings.ChildTimeout, report);
+        return ReportMeasurement(measurement, report);
     }
 
     private static IEnumerable<string> CommonArguments(BenchSettings settings) =>
@@ -108,8 +111,16 @@ internal static class EngineBenchmark
         "--prefill-tokens", $"{settings.PrefillTokens}", "--repetitions", $"{settings.Repetitions}", "--seed", $"{settings.Seed}",
     ];
 
-    private static void ReportMeasurement(EngineMeasurement m, Action<string> report) =>
+    private static IEnumerable<EngineMeasurement> ReportMeasurement(EngineMeasurement? m, Action<string> report)
+    {
+        if (m is null)
+        {
+            return [];
+        }
+
         report($"  decode {string.Join(", ", m.DecodeTokensPerSecond.Select(r => $"{r:F1}"))} tok/s; " +
                $"prefill {string.Join(", ", m.PrefillTokensPerSecond.Select(r => $"{r:F1}"))} tok/s; " +
                $"peak RSS {m.PeakRssBytes / 1e9:F2} GB; load {m.LoadSeconds:F1} s; other processes {m.OtherProcessesCores:F2} cores");
+        return [m];
+    }
 }

@@ -34,14 +34,30 @@ internal sealed record EngineMeasurement
 
     public string? Notes { get; init; }
 
-    /// <summary>Several rounds of the same measurement as one: all repetitions, the highest peaks, the mean load.</summary>
-    public static EngineMeasurement Merge(IReadOnlyList<EngineMeasurement> rounds) => rounds[0] with
+    /// <summary>Rounds this row stands for (1 for a single child process).</summary>
+    public int Rounds { get; init; } = 1;
+
+    /// <summary>Rounds left out of the figures because other processes used the CPU meanwhile.</summary>
+    public int NoisyRoundsLeftOut { get; init; }
+
+    /// <summary>
+    /// Several rounds of the same measurement as one: the repetitions of the rounds during which other processes used
+    /// less than <paramref name="quietCores"/> (all rounds when none was that quiet), the highest peaks, the mean load.
+    /// </summary>
+    public static EngineMeasurement Merge(IReadOnlyList<EngineMeasurement> rounds, double quietCores)
     {
-        LoadSeconds = Statistics.Median(rounds.Select(r => r.LoadSeconds).ToArray()),
-        DecodeTokensPerSecond = rounds.SelectMany(r => r.DecodeTokensPerSecond).ToArray(),
-        PrefillTokensPerSecond = rounds.SelectMany(r => r.PrefillTokensPerSecond).ToArray(),
-        PeakRssBytes = rounds.Max(r => r.PeakRssBytes),
-        PeakRssAfterLoadBytes = rounds.Max(r => r.PeakRssAfterLoadBytes),
-        OtherProcessesCores = rounds.Any(r => r.OtherProcessesCores is null) ? null : rounds.Average(r => r.OtherProcessesCores!.Value),
-    };
+        var quiet = rounds.Where(r => r.OtherProcessesCores is null || r.OtherProcessesCores < quietCores).ToList();
+        var used = quiet.Count > 0 ? quiet : rounds;
+        return used[0] with
+        {
+            LoadSeconds = Statistics.Median(used.Select(r => r.LoadSeconds).ToArray()),
+            DecodeTokensPerSecond = used.SelectMany(r => r.DecodeTokensPerSecond).ToArray(),
+            PrefillTokensPerSecond = used.SelectMany(r => r.PrefillTokensPerSecond).ToArray(),
+            PeakRssBytes = rounds.Max(r => r.PeakRssBytes),
+            PeakRssAfterLoadBytes = rounds.Max(r => r.PeakRssAfterLoadBytes),
+            OtherProcessesCores = used.Any(r => r.OtherProcessesCores is null) ? null : used.Average(r => r.OtherProcessesCores!.Value),
+            Rounds = rounds.Count,
+            NoisyRoundsLeftOut = rounds.Count - used.Count,
+        };
+    }
 }

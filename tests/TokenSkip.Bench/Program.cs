@@ -13,6 +13,7 @@ var dtypes = new Option<string>("--dtypes") { Description = "Our precisions, com
 var output = new Option<string>("--out") { Description = "Folder for results.json and results.md", DefaultValueFactory = _ => Path.Combine("artifacts", "bench") };
 var work = new Option<string>("--work") { Description = "Folder for the model files (about 5 GB; reused when present)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "tokenskip-bench") };
 var quietWait = new Option<int>("--quiet-wait") { Description = "Seconds to wait, before each engine run, for other processes to leave the CPU (0: don't wait)", DefaultValueFactory = _ => 20 };
+var childTimeout = new Option<int>("--child-timeout") { Description = "Seconds one engine run may take before it is killed and left out", DefaultValueFactory = _ => 240 };
 var compareLibtorch = new Option<bool>("--compare-libtorch") { Description = "Also time our engine with everything in libtorch (ModelLoadOptions.UseCpuKernels = false)" };
 
 var model = new Option<string>("--model") { Required = true };
@@ -37,6 +38,7 @@ BenchSettings Settings(ParseResult parse) => new()
     OutputFolder = FullPathOrEmpty(parse.GetValue(output)),
     CompareWithoutKernel = parse.GetValue(compareLibtorch),
     QuietWait = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(quietWait))),
+    ChildTimeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(childTimeout))),
 };
 
 // The measure-* commands have no folder options.
@@ -47,7 +49,7 @@ void WriteResult(ParseResult parse, EngineMeasurement measurement) =>
 
 var engine = new Command("engine", "Times TokenSkip's engine and llama.cpp on the same random Qwen2.5-0.5B-shaped weights and writes results.json and results.md")
 {
-    threads, decodeTokens, promptTokens, prefillTokens, repetitions, rounds, seed, dtypes, output, work, quietWait, compareLibtorch,
+    threads, decodeTokens, promptTokens, prefillTokens, repetitions, rounds, seed, dtypes, output, work, quietWait, childTimeout, compareLibtorch,
 };
 engine.SetAction(parse => EngineBenchmark.Run(Settings(parse)));
 
