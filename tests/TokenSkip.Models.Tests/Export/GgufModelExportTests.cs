@@ -68,6 +68,17 @@ public sealed class GgufModelExportTests
                 Assert.Equal(tensor.Dimensions.Length == 1 ? 0u : (uint)type, tensor.Type); // norms and biases stay F32
                 Assert.Equal(0UL, tensor.Offset % 32);
             }
+
+            // Q and K rows are stored as they are: qwen2 has no llama-style row permutation.
+            var bytes = File.ReadAllBytes(path);
+            var attention = model.Body.Layers[1].Attention;
+            foreach (var (name, weight) in new[] { ("blk.1.attn_q.weight", attention.QueryProjection.Weight), ("blk.1.attn_k.weight", attention.KeyProjection.Weight) })
+            {
+                var info = byName[name];
+                var stored = bytes.AsSpan((int)(file.DataStart + (long)info.Offset), (int)info.ByteCount).ToArray();
+                var written = weight.to_type(type == GgufTensorType.F32 ? TorchSharp.torch.ScalarType.Float32 : TorchSharp.torch.ScalarType.Float16).bytes.ToArray();
+                Assert.Equal(written, stored);
+            }
         }
         finally
         {
