@@ -10,9 +10,9 @@ namespace TokenSkip.Models.Kernels;
 /// A decode step is a few hundred tiny libtorch ops between matrix-vector products. Those ops gain nothing from
 /// threads, but the few that open an OpenMP parallel region leave libtorch's OpenMP workers spinning afterwards, on the
 /// cores the kernel's workers need: measured on 2 cores, a bfloat16 Qwen2.5-0.5B step took ~35 ms that way against
-/// ~26 ms with libtorch single-threaded. The setting is libtorch's per-thread OpenMP count (plus its global
-/// <c>get_num_threads</c> value), restored on dispose; scopes on one thread nest, and other threads are unaffected
-/// apart from reading <c>get_num_threads</c> meanwhile.
+/// ~26 ms with libtorch single-threaded. libtorch's thread count is process-wide: while a scope is open, libtorch ops on
+/// other threads run single-threaded too (a second model prefilling on another thread would slow down). The count is
+/// restored on dispose; scopes on one thread nest.
 /// </remarks>
 public readonly struct DecodeThreadScope : IDisposable
 {
