@@ -79,7 +79,7 @@ internal sealed record BenchResults
         var text = new StringBuilder();
         var m = Machine;
         text.AppendLine(CultureInfo.InvariantCulture, $"Measured {m.Date:yyyy-MM-dd HH:mm} UTC on {m.Cpu} ({m.LogicalCores} logical cores, {m.MemoryBytes / 1e9:F0} GB, {m.CpuFlags}), {m.Os}; {m.DotNet}; {m.TorchSharp}; {m.LLamaSharp}.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Random weights of Qwen2.5-0.5B's shape (seed {Settings.Seed}); {Settings.Threads} threads for both engines; batch 1, greedy; each engine in its own process, {Settings.Rounds} rounds interleaving the engines × {Settings.Repetitions} repetitions after a warm-up: medians, range in brackets. A round during which other processes used {EngineBenchmark.QuietCores} cores or more is left out of a row when the row has quieter rounds (\"rounds\" column); \"other load\" is what other processes used during the rounds kept (cores; 0 = quiet). results.json has every round.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Random weights of Qwen2.5-0.5B's shape (seed {Settings.Seed}); {Settings.Threads} threads for both engines; batch 1, greedy; each engine in its own process, {Settings.Rounds} rounds interleaving the engines × {Settings.Repetitions} repetitions after a warm-up: medians, range in brackets. A round during which other processes used {Settings.QuietCores:F1} cores or more (more than the engines' threads left free) is left out of a row when the row has quieter rounds (\"rounds\" column); \"other load\" is what other processes used during the rounds kept (cores; 0 = quiet). results.json has every round.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"| engine | precision | decode tok/s ({Settings.PromptTokens}-token prompt, {Settings.DecodeTokens} tokens) | share of the bandwidth ceiling | prefill tok/s ({Settings.PrefillTokens} tokens) | peak RSS | peak RSS after loading | rounds | other load |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
@@ -104,7 +104,7 @@ internal sealed record BenchResults
                 continue;
             }
 
-            var noisy = ours.OtherProcessesCores >= EngineBenchmark.QuietCores || theirs.OtherProcessesCores >= EngineBenchmark.QuietCores;
+            var noisy = ours.OtherProcessesCores >= Settings.QuietCores || theirs.OtherProcessesCores >= Settings.QuietCores;
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {ours.Engine} {ours.Precision} / llama.cpp {theirs.Precision}{(noisy ? " (noisy: no quiet round)" : string.Empty)} | " +
                 $"{Statistics.Median(ours.DecodeTokensPerSecond) / Statistics.Median(theirs.DecodeTokensPerSecond):F2}× | " +

@@ -34,6 +34,12 @@ internal sealed record BenchSettings
     /// <summary>Where results.json and results.md go.</summary>
     public required string OutputFolder { get; init; }
 
+    /// <summary>
+    /// A run is quiet when other processes use fewer cores than this: whatever the engines' threads leave free, plus
+    /// 0.1 (on 2 cores with 2 threads: under 0.1 cores; with 1 thread: one core may be busy elsewhere).
+    /// </summary>
+    public double QuietCores => Math.Max(0, Environment.ProcessorCount - Threads) + 0.1;
+
     /// <summary>Longest wait, before each engine run, for other processes to leave the CPU (zero: do not wait).</summary>
     public TimeSpan QuietWait { get; init; } = TimeSpan.FromSeconds(20);
 

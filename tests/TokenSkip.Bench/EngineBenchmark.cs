@@ -10,8 +10,6 @@ namespace TokenSkip.Bench;
 /// </summary>
 internal static class EngineBenchmark
 {
-    /// <summary>Below this many cores used by other processes, a run counts as quiet.</summary>
-    public const double QuietCores = 0.1;
 
     public static int Run(BenchSettings settings)
     {
@@ -53,7 +51,7 @@ internal static class EngineBenchmark
         }
 
         var measurements = runs.GroupBy(m => (m.Engine, m.Precision))
-            .Select(g => EngineMeasurement.Merge(g.ToList(), QuietCores)).ToList();
+            .Select(g => EngineMeasurement.Merge(g.ToList(), settings.QuietCores)).ToList();
 
         var results = BenchResults.Create(settings, machine, bandwidthMedian, bandwidthBest, rates, measurements, runs);
         File.WriteAllText(Path.Combine(settings.OutputFolder, "results.json"), JsonSerializer.Serialize(results, Json.Options));
@@ -74,8 +72,8 @@ internal static class EngineBenchmark
             return;
         }
 
-        var others = CpuActivity.WaitForQuiet(QuietCores, settings.QuietWait);
-        if (others >= QuietCores)
+        var others = CpuActivity.WaitForQuiet(settings.QuietCores, settings.QuietWait);
+        if (others >= settings.QuietCores)
         {
             report($"  other processes still use {others:F2} cores after waiting {settings.QuietWait.TotalSeconds:F0} s: figures will be noisy");
         }
