@@ -10,7 +10,6 @@ namespace TokenSkip.Bench;
 /// </summary>
 internal static class EngineBenchmark
 {
-
     public static int Run(BenchSettings settings)
     {
         void Report(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
