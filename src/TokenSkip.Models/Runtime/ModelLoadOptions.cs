@@ -11,6 +11,15 @@ public sealed record ModelLoadOptions
     /// <summary>The compute precision; null picks bfloat16 on CUDA and float32 on the CPU.</summary>
     public torch.ScalarType? DType { get; init; }
 
+    /// <summary>
+    /// Whether decode-sized work on the CPU (inputs of a few rows: linear layers and the tied output head, RMS norms,
+    /// rotary embeddings) runs through TokenSkip's SIMD kernels instead of libtorch; decoding is several times faster
+    /// that way for 16-bit weights. <see cref="Transformer.CausalLanguageModel.Load"/> then also asks Linux for huge
+    /// pages under the weights (<see cref="Kernels.HugePages"/>). Default true; false keeps everything in libtorch (for
+    /// comparisons).
+    /// </summary>
+    public bool UseCpuKernels { get; init; } = true;
+
     /// <summary>The precision actually used.</summary>
     public torch.ScalarType ResolvedDType => DType ?? ModelDType.DefaultFor(Device);
 }

@@ -2,6 +2,7 @@ using TokenSkip.Core.IO;
 using TokenSkip.Models.Checkpoints;
 using TokenSkip.Models.Configuration;
 using TokenSkip.Models.Inference;
+using TokenSkip.Models.Kernels;
 using TokenSkip.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -37,6 +38,22 @@ public sealed class CausalLanguageModel : NamedModule
         }
 
         _rotary = new RotaryEmbedding(config, DType, TorchDevice);
+        UseCpuKernels = options.UseCpuKernels;
+        foreach (var module in modules())
+        {
+            switch (module)
+            {
+                case Projection projection:
+                    projection.UseCpuKernels = UseCpuKernels;
+                    break;
+                case RmsNorm norm:
+                    norm.UseCpuKernels = UseCpuKernels;
+                    break;
+                case SelfAttention attention:
+                    attention.UseCpuKernels = UseCpuKernels;
+                    break;
+            }
+        }
     }
 
     /// <summary>The model's configuration.</summary>
@@ -56,6 +73,9 @@ public sealed class CausalLanguageModel : NamedModule
 
     /// <summary><c>lm_head</c>, or null when tied to the input embedding.</summary>
     public Projection? OutputProjection { get; }
+
+    /// <summary>Whether decode-sized work on the CPU uses the SIMD kernels (<see cref="ModelLoadOptions.UseCpuKernels"/>).</summary>
+    public bool UseCpuKernels { get; }
 
     /// <summary>The folder the model was loaded from, if any.</summary>
     public string? SourceFolder { get; private set; }
@@ -78,6 +98,11 @@ public sealed class CausalLanguageModel : NamedModule
             CheckpointBinder.Bind(model, weights,
                 name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (name == "lm_head.weight" && config.TieWordEmbeddings),
                 $"a {config.Architecture} model with {config.LayerCount} layers");
+            if (model.UseCpuKernels && !model.Device.IsCuda)
+            {
+                HugePages.Advise(model.parameters());
+            }
+
             model.SourceFolder = Path.GetFullPath(folder);
             return model;
         }
@@ -170,6 +195,9 @@ public sealed class CausalLanguageModel : NamedModule
     /// </summary>
     public Tensor DecodeStep(KvCache cache, IReadOnlyList<int> rows, IReadOnlyList<int> tokenIds)
     {
+        using var threads = UseCpuKernels && !Device.IsCuda && rows.Count <= MatrixVectorLinear.MaxRows
+            ? DecodeThreadScope.Enter()
+            : default;
         using var scope = NewDisposeScope();
         var positions = rows.Select(r => cache.Lengths[r]).ToArray();
         using var step = new DecodeRows(rows.ToArray(), positions, TorchDevice);
@@ -207,7 +235,8 @@ public sealed class CausalLanguageModel : NamedModule
     {
         var logits = OutputProjection is { } head
             ? head.Forward(hidden)
-            : nn.functional.linear(hidden, Body.EmbeddingWeight);
+            : (UseCpuKernels ? MatrixVectorLinear.TryApply(hidden, Body.EmbeddingWeight, null) : null)
+                ?? nn.functional.linear(hidden, Body.EmbeddingWeight);
         return logits.dtype == ScalarType.Float32 ? logits : logits.to_type(ScalarType.Float32);
     }
 

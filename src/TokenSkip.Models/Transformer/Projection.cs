@@ -1,4 +1,6 @@
+using TokenSkip.Models.Kernels;
 using TokenSkip.Models.Lora;
+using TokenSkip.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,14 +41,20 @@ public sealed class Projection : NamedModule
 
     /// <summary>
     /// The LoRA update attached by a <see cref="LoraAdapter"/>, or null. While attached and not merged its low-rank
-    /// term is added to every output, so a fast path that bypasses <c>linear</c> must add it too (or be skipped).
+    /// term is added to every output, whichever path computed the base product.
     /// </summary>
     internal LoraLayer? Lora { get; set; }
+
+    /// <summary>
+    /// Whether a CPU input of at most <see cref="MatrixVectorLinear.MaxRows"/> rows goes through the SIMD
+    /// matrix-vector kernel (<see cref="ModelLoadOptions.UseCpuKernels"/>); libtorch handles everything else.
+    /// </summary>
+    public bool UseCpuKernels { get; internal set; } = true;
 
     /// <summary>Applies the projection to the last dimension of <paramref name="x"/>.</summary>
     public Tensor Forward(Tensor x)
     {
-        var output = nn.functional.linear(x, Weight, Bias);
+        var output = (UseCpuKernels ? MatrixVectorLinear.TryApply(x, Weight, Bias) : null) ?? nn.functional.linear(x, Weight, Bias);
         return Lora is { } lora ? lora.AddTo(output, x) : output;
     }
 }

@@ -1,3 +1,5 @@
+using TokenSkip.Models.Kernels;
+using TokenSkip.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,9 +22,17 @@ public sealed class RmsNorm : NamedModule
     /// <summary>The learned scale.</summary>
     public Parameter Weight { get; }
 
+    /// <summary>Whether a CPU input of a few rows goes through <see cref="RmsNormKernel"/> (<see cref="ModelLoadOptions.UseCpuKernels"/>).</summary>
+    public bool UseCpuKernels { get; internal set; } = true;
+
     /// <summary>Normalises the last dimension of <paramref name="x"/>.</summary>
     public Tensor Forward(Tensor x)
     {
+        if (UseCpuKernels && RmsNormKernel.TryApply(x, Weight, _epsilon) is { } fast)
+        {
+            return fast;
+        }
+
         using var scope = NewDisposeScope();
         var input = x.dtype == ScalarType.Float32 ? x : x.to_type(ScalarType.Float32);
         var variance = input.pow(2).mean([-1], keepdim: true);

@@ -1,4 +1,6 @@
 using TokenSkip.Models.Configuration;
+using TokenSkip.Models.Kernels;
+using TokenSkip.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,6 +50,9 @@ public sealed class SelfAttention : NamedModule
     /// <summary><c>o_proj</c>.</summary>
     public Projection OutputProjection { get; }
 
+    /// <summary>Whether decode-step rotary embeddings on the CPU go through <see cref="RotaryKernel"/> (<see cref="ModelLoadOptions.UseCpuKernels"/>).</summary>
+    public bool UseCpuKernels { get; internal set; } = true;
+
     internal Tensor Forward(Tensor x, AttentionInputs inputs)
     {
         using var scope = NewDisposeScope();
@@ -58,8 +63,8 @@ public sealed class SelfAttention : NamedModule
         var q = QueryProjection.Forward(x).view(batch, length, _heads, _headDim).transpose(1, 2);
         var k = KeyProjection.Forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);
         var v = ValueProjection.Forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);
-        q = RotaryEmbedding.Apply(q, inputs.Cos, inputs.Sin);
-        k = RotaryEmbedding.Apply(k, inputs.Cos, inputs.Sin);
+        q = Rotate(q, inputs);
+        k = Rotate(k, inputs);
 
         var (keys, values) = inputs.Cache switch
         {
@@ -86,4 +91,7 @@ public sealed class SelfAttention : NamedModule
             .reshape(batch, length, _heads * _headDim);
         return OutputProjection.Forward(context).MoveToOuterDisposeScope();
     }
+
+    private Tensor Rotate(Tensor x, AttentionInputs inputs) =>
+        (UseCpuKernels ? RotaryKernel.TryApply(x, inputs.Cos, inputs.Sin) : null) ?? RotaryEmbedding.Apply(x, inputs.Cos, inputs.Sin);
 }
