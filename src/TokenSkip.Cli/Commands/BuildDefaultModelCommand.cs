@@ -26,7 +26,7 @@ internal static class BuildDefaultModelCommand
         var loraAlpha = new Option<double>("--lora-alpha") { DefaultValueFactory = _ => defaults.LoraAlpha, Description = "LoRA alpha." };
         var loraEpochs = new Option<int>("--lora-epochs") { DefaultValueFactory = _ => defaults.LoraEpochs, Description = "LoRA epochs." };
         var noAblation = new Option<bool>("--no-ablation") { Description = "Skip the random-word-dropping ablation." };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: all cores)." };
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: all cores). With at most half the cores, the ablation trains beside the main model." };
         var command = new Command("build-default-model",
             "Reproduce the embedded default model: synthetic data, tokenizer, base model, TokenSkip data, LoRA, merge, evaluation, calibration.")
         {
@@ -52,6 +52,8 @@ internal static class BuildDefaultModelCommand
                 LoraRank = parse.GetValue(loraRank),
                 LoraAlpha = parse.GetValue(loraAlpha),
                 Ablation = !parse.GetValue(noAblation),
+                // Two branches side by side only when each can have its own cores.
+                ParallelBranches = parse.GetValue(threads) is { } t && 2 * Math.Max(1, t) <= Environment.ProcessorCount,
             };
             if (parse.GetValue(threads) is { } count)
             {

@@ -15,7 +15,18 @@ internal sealed class StageProgressPrinter(TextWriter error, bool interactive) :
     private int _startDone;
     private TimeSpan _stageStart;
 
+    // Reports may come from several threads (the default-model recipe runs two branches side by side).
+    private readonly Lock _gate = new();
+
     public void Report(StageProgress value)
+    {
+        lock (_gate)
+        {
+            Print(value);
+        }
+    }
+
+    private void Print(StageProgress value)
     {
         var now = _clock.Elapsed;
         if (value.Stage != _stage)

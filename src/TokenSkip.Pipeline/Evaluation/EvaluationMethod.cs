@@ -20,4 +20,12 @@ public enum EvaluationMethod
     /// <summary>Baseline: the original prompt with generation capped at γ × the original's tokens for that sample.</summary>
     [JsonStringEnumMemberName("truncation")]
     Truncation,
+
+    /// <summary>
+    /// Ablation: TokenSkip trained the same way on CoTs with randomly dropped words instead of the least important
+    /// ones (the paper's importance-metric comparison). Never run by <see cref="EvaluationRunner"/>: it labels the
+    /// TokenSkip rows of a second evaluation when two reports are combined (as the default-model recipe does).
+    /// </summary>
+    [JsonStringEnumMemberName("random-dropping")]
+    RandomDropping,
 }

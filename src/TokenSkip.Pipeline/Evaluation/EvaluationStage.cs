@@ -23,11 +23,13 @@ public sealed record EvaluationStage(EvaluationMethod Method, CompressionRatio G
     public int TruncationCap(int originalTokens) =>
         Math.Max(1, (int)Math.Round(Gamma.Value * originalTokens, MidpointRounding.AwayFromZero));
 
-    /// <summary>The method's name in files and reports: "tokenskip", "original" or "truncation".</summary>
+    /// <summary>The method's name in files and reports: "tokenskip", "original", "truncation" or "random-dropping".</summary>
     public static string MethodName(EvaluationMethod method) => method switch
     {
         EvaluationMethod.TokenSkip => "tokenskip",
         EvaluationMethod.Original => "original",
-        _ => "truncation",
+        EvaluationMethod.Truncation => "truncation",
+        EvaluationMethod.RandomDropping => "random-dropping",
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "unknown evaluation method"),
     };
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using TokenSkip.Core;
 using TokenSkip.Core.Answers;
@@ -39,6 +40,9 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
     /// <summary>The file in the work folder that records each step's duration in seconds.</summary>
     public const string TimingsFileName = "timings.json";
 
+    /// <summary>The work folder's subfolder with the combined results (results.json, results.md, results.png): TokenSkip, its baselines and the random-dropping ablation.</summary>
+    public const string ResultsFolderName = "results";
+
     private string Work(params string[] parts) => Path.Combine([options.WorkFolder, .. parts]);
 
     /// <summary>Runs every step not yet done; returns the final evaluation.</summary>
@@ -59,28 +63,57 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
         Step("filter", log, () => Filter(trajectories, baseFolder, filtered, log));
 
         var scorers = options.Ablation ? new[] { SurprisalScorer.ScorerName, RandomScorer.ScorerName } : [SurprisalScorer.ScorerName];
-        foreach (var scorer in scorers)
+        if (options.ParallelBranches && scorers.Length > 1)
         {
-            var compressed = Work($"compressed-{scorer}.jsonl");
-            Step($"compress-{scorer}", log, () => Compress(scorer, baseFolder, filtered, compressed, log, progress, cancellationToken));
-            var dataset = Work($"dataset-{scorer}");
-            Step($"dataset-{scorer}", log, () => DatasetBuilder.Build(
-                JsonLines.Read<FilteredRecord>(filtered).ToList(), JsonLines.Read<CompressedRecord>(compressed).ToList(),
-                dataset, Family, options.Seed, [filtered, compressed]));
-            var adapter = Work($"adapter-{scorer}");
-            Step($"lora-{scorer}", log, () => TrainAdapter(baseFolder, Path.Combine(dataset, "train.alpaca.json"), adapter, log, cancellationToken));
-            Step($"merge-{scorer}", log, () => AdapterMerger.MergeToFolder(baseFolder, adapter, Work($"merged-{scorer}")));
+            // Independent branches, each on its own thread (libtorch's thread count is process-wide; with one
+            // thread per op, two branches keep two cores busy).
+            var branches = scorers.Select(scorer => Task.Run(() => RunBranch(scorer, baseFolder, filtered, log, progress, cancellationToken), cancellationToken)).ToArray();
+            try
+            {
+                Task.WaitAll(branches, cancellationToken);
+            }
+            catch (AggregateException e)
+            {
+                ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+            }
+        }
+        else
+        {
+            foreach (var scorer in scorers)
+            {
+                RunBranch(scorer, baseFolder, filtered, log, progress, cancellationToken);
+            }
         }
 
         var evaluation = Work("eval");
         var report = Evaluate(Work($"merged-{SurprisalScorer.ScorerName}"), baseFolder, test, evaluation, baselines: true, log, cancellationToken);
         if (options.Ablation)
         {
-            Evaluate(Work($"merged-{RandomScorer.ScorerName}"), null, test, Work("eval-ablation"), baselines: false, log, cancellationToken);
+            var ablation = Evaluate(Work($"merged-{RandomScorer.ScorerName}"), null, test, Work("eval-ablation"), baselines: false, log, cancellationToken);
+            EvaluationReportWriter.Write(Work(ResultsFolderName), Combine(report, ablation));
+        }
+        else
+        {
+            EvaluationReportWriter.Write(Work(ResultsFolderName), report);
         }
 
         Step("publish", log, () => Publish(report, log));
         return report;
+    }
+
+    // Compress the filtered CoTs with one scorer, build the mixed-γ data, train the LoRA adapter and merge it.
+    private void RunBranch(string scorer, string baseFolder, string filtered, IProgress<string> log, IProgress<StageProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var compressed = Work($"compressed-{scorer}.jsonl");
+        Step($"compress-{scorer}", log, () => Compress(scorer, baseFolder, filtered, compressed, log, progress, cancellationToken));
+        var dataset = Work($"dataset-{scorer}");
+        Step($"dataset-{scorer}", log, () => DatasetBuilder.Build(
+            JsonLines.Read<FilteredRecord>(filtered).ToList(), JsonLines.Read<CompressedRecord>(compressed).ToList(),
+            dataset, Family, options.Seed, [filtered, compressed]));
+        var adapter = Work($"adapter-{scorer}");
+        Step($"lora-{scorer}", log, () => TrainAdapter(baseFolder, Path.Combine(dataset, "train.alpaca.json"), adapter, log, cancellationToken));
+        Step($"merge-{scorer}", log, () => AdapterMerger.MergeToFolder(baseFolder, adapter, Work($"merged-{scorer}")));
     }
 
     private void WriteProblems(string train, string test)
@@ -235,10 +268,20 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
             originalModel: original is null ? null : new TextGeneratorEvaluationModel(new TextGenerator(original, HfTokenizer.Load(originalFolder!))))
             .Run(dataset, store, cancellationToken: cancellationToken);
         EvaluationReportWriter.Write(output, report);
-        Record(Path.GetFileName(output), clock.Elapsed.TotalSeconds);
+        // A rerun finds the samples stored and takes seconds: keep the time of the run that generated them.
+        if (!_timings.ContainsKey(Path.GetFileName(output)))
+        {
+            Record(Path.GetFileName(output), clock.Elapsed.TotalSeconds);
+        }
         log.Report($"{Path.GetFileName(output)}:\n{EvaluationMarkdown.Render(report)}");
         return report;
     }
+
+    // One table and plot for the README: the TokenSkip model with its baselines, and the ablation's TokenSkip rows.
+    private static EvaluationReport Combine(EvaluationReport report, EvaluationReport ablation) => report with
+    {
+        Results = [.. report.Results, .. ablation.Results.Where(r => r.Method is null).Select(r => r with { Method = EvaluationMethod.RandomDropping })],
+    };
 
     private void Publish(EvaluationReport report, IProgress<string> log)
     {
@@ -306,7 +349,10 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
 
     private void Record(string name, double seconds)
     {
-        _timings[name] = Math.Round(seconds, 1);
-        AtomicFile.WriteAllText(Work(TimingsFileName), JsonSerializer.Serialize(_timings, new JsonSerializerOptions { WriteIndented = true }));
+        lock (_timings)
+        {
+            _timings[name] = Math.Round(seconds, 1);
+            AtomicFile.WriteAllText(Work(TimingsFileName), JsonSerializer.Serialize(_timings, new JsonSerializerOptions { WriteIndented = true }));
+        }
     }
 }

@@ -62,6 +62,19 @@ public sealed class EvaluationReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void RandomDroppingRowsKeepTheirLabelThroughJsonAndMarkdown()
+    {
+        var combined = Report with { Results = [.. Report.Results, Row(0.5, EvaluationMethod.RandomDropping, 0.6, 158, 0.52)] };
+
+        EvaluationReportWriter.Write(_folder.Path, combined);
+
+        var read = JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(_folder.Combine("results.json")))!;
+        Assert.Equal(EvaluationMethod.RandomDropping, read.Results[^1].Method);
+        Assert.Contains("\"method\": \"random-dropping\"", File.ReadAllText(_folder.Combine("results.json")));
+        Assert.StartsWith("| random-dropping | 0.5 | 60.0% |", File.ReadAllLines(_folder.Combine("results.md")).Last(l => l.StartsWith('|')));
+    }
+
+    [Fact]
     public void ThePlotIsARealPngWithTheSeriesDrawn()
     {
         EvaluationReportWriter.Write(_folder.Path, Report);
