@@ -2,8 +2,9 @@ namespace TokenSkip.Models;
 
 /// <summary>
 /// The embedded default model: a small TokenSkip model trained by this project's own pipeline, shipped in the
-/// repository under <c>models/tokenskip-default</c> and copied next to every program that references this library,
-/// so the main job runs anywhere with no download. Every <c>--model</c> option defaults to it.
+/// repository under <c>models/tokenskip-default</c>, so the main job runs anywhere with no download. Every
+/// <c>--model</c> option defaults to it. It is found by walking up from the program's folder and from the working
+/// directory (so anything built or run inside the repository finds it), or named by <c>TOKENSKIP_DEFAULT_MODEL</c>.
 /// </summary>
 public static class DefaultModel
 {
