@@ -18,8 +18,8 @@ var repeat = new Option<int>("--repeat") { Description = "Runs per level; the me
 var warmup = new Option<int>("--warmup") { Description = "Unmeasured requests first.", DefaultValueFactory = _ => 8 };
 var threads = new Option<int>("--threads")
 {
-    Description = "Torch CPU threads of the in-process server; 0 keeps libtorch's choice. Default 1: on a small shared CPU, OpenMP threads spin against other work.",
-    DefaultValueFactory = _ => 1,
+    Description = "Torch CPU threads of the in-process server; 0 (the default) keeps libtorch's choice, as `tokenskip serve` does.",
+    DefaultValueFactory = _ => 0,
 };
 var maxBatch = new Option<int>("--max-batch-size") { Description = "KV cache slots of the in-process server.", DefaultValueFactory = _ => 32 };
 var ratio = new Option<double?>("--compression-ratio") { Description = "Send TokenSkip's γ with every request." };
