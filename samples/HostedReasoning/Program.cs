@@ -19,7 +19,7 @@ var options = SampleOptions.Parse(args);
 var folder = options.Model ?? DefaultModel.Find();
 if (folder is null)
 {
-    Console.Error.WriteLine("error: the embedded default model (models/tokenskip-default) is not built yet; pass --model DIR.");
+    Console.Error.WriteLine("error: the embedded default model (models/tokenskip-default) was not found; pass --model DIR or set TOKENSKIP_DEFAULT_MODEL.");
     return 1;
 }
 
