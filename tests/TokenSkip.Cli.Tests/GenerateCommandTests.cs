@@ -65,6 +65,7 @@ public sealed class GenerateCommandTests
     [InlineData(new[] { "generate", "--model", "/tmp" }, "exactly one of --prompt or --prompt-ids")]
     [InlineData(new[] { "generate", "--model", "/tmp", "--prompt-ids", "1", "--temperature", "-1" }, "temperature must be")]
     [InlineData(new[] { "generate", "--model", "/tmp", "--prompt-ids", "1", "--device", "tpu" }, "device 'tpu' is not one of")]
+    [InlineData(new[] { "generate", "--model", "/tmp", "--prompt-ids", "1", "--threads", "0" }, "--threads must be at least 1; got 0")]
     public async Task ErrorsAreOneLineWithoutStackTraces(string[] args, string expected)
     {
         var (code, output, error) = await CliRunner.RunAsync(args);

@@ -49,14 +49,13 @@ internal static class TrainCommand
         var saveLimit = new Option<int>("--save-total-limit") { Description = "Checkpoints to keep.", DefaultValueFactory = _ => 2 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --output (starts fresh when there is none)." };
         var logSteps = new Option<int>("--log-steps") { Description = "Print progress every N steps.", DefaultValueFactory = _ => 10 };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for tensor operations (default: TorchSharp's choice)." };
 
         var command = new Command("train", "Fine-tune a local Qwen2/Llama checkpoint on SFT data: a PEFT LoRA adapter by default, all weights with --full.");
         model.AddTo(command);
         foreach (var option in new Option[]
                  {
                      data, output, full, rank, alpha, dropout, targets, rslora, modulesToSave, learningRate, epochs, warmup, batch, micro,
-                     maxLength, packing, weightDecay, maxGradNorm, seed, maxSteps, saveSteps, saveLimit, resume, logSteps, threads,
+                     maxLength, packing, weightDecay, maxGradNorm, seed, maxSteps, saveSteps, saveLimit, resume, logSteps,
                  })
         {
             command.Options.Add(option);
@@ -96,16 +95,6 @@ internal static class TrainCommand
                 BaseModelNameOrPath = folder,
             }.Validate();
             var every = Math.Max(1, parse.GetValue(logSteps));
-            if (parse.GetValue(threads) is { } count)
-            {
-                if (count < 1)
-                {
-                    throw new ArgumentException($"--threads must be at least 1; got {count}");
-                }
-
-                torch.set_num_threads(count);
-            }
-
             if (!File.Exists(dataPath))
             {
                 throw new FileNotFoundException($"{dataPath}: data file not found");
