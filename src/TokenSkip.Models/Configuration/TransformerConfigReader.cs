@@ -1,17 +1,13 @@
 using System.Text.Json;
-using TokenSkip.Models.Checkpoints;
 
 namespace TokenSkip.Models.Configuration;
 
 /// <summary>Reads one config.json object field by field, failing with the field's name.</summary>
-internal sealed class TransformerConfigReader(string path, JsonElement root)
+internal sealed class TransformerConfigReader(string path, JsonElement root) : ConfigJsonReader(path, root)
 {
     public TransformerConfig Read()
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw Fail("the file must hold a JSON object");
-        }
+        RequireObject();
 
         var architecture = ReadArchitecture();
         var modelType = OptionalString("model_type") ?? (architecture == ModelArchitecture.Qwen2 ? "qwen2" : "llama");
@@ -56,9 +52,7 @@ internal sealed class TransformerConfigReader(string path, JsonElement root)
 
     private ModelArchitecture ReadArchitecture()
     {
-        var names = root.TryGetProperty("architectures", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(a => a.GetString() ?? string.Empty).ToArray()
-            : [];
+        var names = ArchitectureNames();
         var modelType = OptionalString("model_type");
         if (names.Length == 0 && modelType is null)
         {
@@ -96,7 +90,7 @@ internal sealed class TransformerConfigReader(string path, JsonElement root)
             throw Fail("pretraining_tp other than 1 is not supported");
         }
 
-        if (root.TryGetProperty("quantization_config", out var q) && q.ValueKind != JsonValueKind.Null)
+        if (Root.TryGetProperty("quantization_config", out var q) && q.ValueKind != JsonValueKind.Null)
         {
             throw Fail("quantization_config is set: quantised checkpoints are not supported (use F32, F16 or BF16 weights)");
         }
@@ -104,7 +98,7 @@ internal sealed class TransformerConfigReader(string path, JsonElement root)
 
     private RopeScaling? ReadRopeScaling()
     {
-        if (!root.TryGetProperty("rope_scaling", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!Root.TryGetProperty("rope_scaling", out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -132,7 +126,7 @@ internal sealed class TransformerConfigReader(string path, JsonElement root)
 
     private IReadOnlyList<int> ReadEos()
     {
-        if (!root.TryGetProperty("eos_token_id", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!Root.TryGetProperty("eos_token_id", out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return [];
         }
@@ -144,29 +138,4 @@ internal sealed class TransformerConfigReader(string path, JsonElement root)
             _ => throw Fail("eos_token_id must be an integer or a list of integers"),
         };
     }
-
-    private int PositiveInt(string name) =>
-        OptionalInt(name) is { } value
-            ? value > 0 ? value : throw Fail($"{name} must be positive; got {value}")
-            : throw Fail($"missing required field '{name}'");
-
-    private int? OptionalInt(string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
-            ? v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw Fail($"{name} must be an integer; got {v.GetRawText()}")
-            : null;
-
-    private double? OptionalDouble(string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
-            ? v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw Fail($"{name} must be a number; got {v.GetRawText()}")
-            : null;
-
-    private bool? OptionalBool(string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
-            ? v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw Fail($"{name} must be true or false; got {v.GetRawText()}")
-            : null;
-
-    private string? OptionalString(string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private ModelFormatException Fail(string message) => new(path, message);
 }

@@ -1,17 +1,14 @@
 using System.Text.Json;
-using TokenSkip.Models.Checkpoints;
+using TokenSkip.Models.Configuration;
 
 namespace TokenSkip.Models.Encoders;
 
 /// <summary>Reads one encoder config.json field by field, failing with the field's name.</summary>
-internal sealed class EncoderConfigReader(string path, JsonElement root)
+internal sealed class EncoderConfigReader(string path, JsonElement root) : ConfigJsonReader(path, root)
 {
     public EncoderConfig Read()
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw Fail("the file must hold a JSON object");
-        }
+        RequireObject();
 
         var architecture = ReadArchitecture();
         var hidden = PositiveInt("hidden_size");
@@ -74,9 +71,7 @@ internal sealed class EncoderConfigReader(string path, JsonElement root)
 
     private EncoderArchitecture ReadArchitecture()
     {
-        var names = root.TryGetProperty("architectures", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(a => a.GetString() ?? string.Empty).ToArray()
-            : [];
+        var names = ArchitectureNames();
         var modelType = OptionalString("model_type");
         if (names.Contains("XLMRobertaForTokenClassification") || (names.Length == 0 && modelType == "xlm-roberta"))
         {
@@ -93,27 +88,7 @@ internal sealed class EncoderConfigReader(string path, JsonElement root)
     }
 
     private int ReadLabelCount() =>
-        root.TryGetProperty("id2label", out var labels) && labels.ValueKind == JsonValueKind.Object
+        Root.TryGetProperty("id2label", out var labels) && labels.ValueKind == JsonValueKind.Object
             ? labels.EnumerateObject().Count()
             : 2;
-
-    private int PositiveInt(string name) =>
-        OptionalInt(name) is { } value
-            ? value > 0 ? value : throw Fail($"{name} must be positive; got {value}")
-            : throw Fail($"missing required field '{name}'");
-
-    private int? OptionalInt(string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
-            ? v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw Fail($"{name} must be an integer; got {v.GetRawText()}")
-            : null;
-
-    private double? OptionalDouble(string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
-            ? v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw Fail($"{name} must be a number; got {v.GetRawText()}")
-            : null;
-
-    private string? OptionalString(string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private ModelFormatException Fail(string message) => new(path, message);
 }
