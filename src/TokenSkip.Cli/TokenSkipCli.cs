@@ -27,10 +27,19 @@ public static class TokenSkipCli
         root.Subcommands.Add(ServeCommand.Create(console));
 
         var parse = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+
+        // No forced exit after a signal (ProcessTerminationTimeout = null): commands end themselves, see TerminationSignals.
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
+        using var signals = new TerminationSignals(cancellationToken);
         try
         {
-            return await parse.InvokeAsync(configuration, cancellationToken);
+            return await parse.InvokeAsync(configuration, signals.Token);
         }
         catch (Exception e)
         {

@@ -1,9 +1,12 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenSkip.Hosting.Api;
 
 namespace TokenSkip.Hosting;
 
@@ -18,6 +21,18 @@ public static class TokenSkipServer
     public static WebApplicationBuilder CreateBuilder(string[]? args = null, Action<TokenSkipServerOptions>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+
+        // ASP.NET Core logs every request (URL and query string included) at Information; those lines are access logs,
+        // so they start at Warning here (the server's own access log is at Debug, without query strings). Inserted first,
+        // so appsettings.json and environment variables still override them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+            },
+        });
         builder.Services.AddTokenSkipServer(builder.Configuration, configure);
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<TokenSkipServerOptions>>((kestrel, server) =>
         {
@@ -36,6 +51,14 @@ public static class TokenSkipServer
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        var options = app.Services.GetRequiredService<IOptions<TokenSkipServerOptions>>().Value;
+        if (options.ApiKey is null && !ListenAddress.IsLoopback(options.Host))
+        {
+            // Only reachable with AllowUnauthenticated: the validator refuses it otherwise.
+            app.Logger.LogWarning("Listening on {Host} without an API key: anyone who can reach this port can use the model", options.Host);
+        }
+
+        app.UseMiddleware<AccessLogMiddleware>();
         app.MapTokenSkipServer();
         return app;
     }
@@ -43,7 +66,7 @@ public static class TokenSkipServer
     private static void Listen(KestrelServerOptions kestrel, TokenSkipServerOptions options)
     {
         var host = options.Host.Trim();
-        if (host is "*" or "0.0.0.0" or "+")
+        if (ListenAddress.IsAnyAddress(host))
         {
             kestrel.ListenAnyIP(options.Port);
         }
@@ -51,14 +74,14 @@ public static class TokenSkipServer
         {
             kestrel.ListenLocalhost(options.Port);
         }
-        else if (IPAddress.TryParse(host, out var address))
+        else if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
         {
             kestrel.Listen(address, options.Port);
         }
         else
         {
             throw new OptionsValidationException(TokenSkipServerOptions.SectionName, typeof(TokenSkipServerOptions),
-                [$"{TokenSkipServerOptions.SectionName}:Host '{options.Host}' is not an IP address, localhost, * or 0.0.0.0"]);
+                [$"{TokenSkipServerOptions.SectionName}:Host '{options.Host}' is not an IP address, localhost, *, 0.0.0.0 or ::"]);
         }
     }
 }

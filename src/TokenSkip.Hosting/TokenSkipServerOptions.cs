@@ -30,7 +30,10 @@ public sealed class TokenSkipServerOptions
     /// </summary>
     public int? Threads { get; set; }
 
-    /// <summary>The address to listen on. Default <c>127.0.0.1</c> (loopback only); <c>0.0.0.0</c> or <c>*</c> for every interface.</summary>
+    /// <summary>
+    /// The address to listen on. Default <c>127.0.0.1</c> (loopback only); <c>0.0.0.0</c>, <c>::</c> or <c>*</c> for every
+    /// interface, which needs an <see cref="ApiKey"/> (or <see cref="AllowUnauthenticated"/>).
+    /// </summary>
     public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>The TCP port; 0 picks a free one. Default 8080.</summary>
@@ -38,6 +41,12 @@ public sealed class TokenSkipServerOptions
 
     /// <summary>When set, <c>/v1</c> requests must carry <c>Authorization: Bearer {ApiKey}</c>; health endpoints stay open.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Allows a <see cref="Host"/> beyond loopback (<c>0.0.0.0</c>, <c>::</c>, <c>*</c>, a LAN address) without an
+    /// <see cref="ApiKey"/>; a warning is logged at startup. Without it such a server refuses to start. Default false.
+    /// </summary>
+    public bool AllowUnauthenticated { get; set; }
 
     /// <summary>The most requests decoding at once (KV cache slots). Default 16.</summary>
     public int MaxBatchSize { get; set; } = 16;

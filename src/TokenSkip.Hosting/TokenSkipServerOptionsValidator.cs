@@ -32,6 +32,10 @@ internal sealed class TokenSkipServerOptionsValidator : IValidateOptions<TokenSk
         Require(options.ShutdownTimeout >= TimeSpan.Zero, nameof(options.ShutdownTimeout), $"must not be negative; got {options.ShutdownTimeout}");
         Require(options.RetryAfterSeconds >= 1, nameof(options.RetryAfterSeconds), $"must be at least 1; got {options.RetryAfterSeconds}");
         Require(options.ApiKey is null || options.ApiKey.Trim().Length > 0, nameof(options.ApiKey), "must not be blank when set");
+        Require(options.ApiKey is not null || options.AllowUnauthenticated || string.IsNullOrWhiteSpace(options.Host) || ListenAddress.IsLoopback(options.Host),
+            nameof(options.Host), $"'{options.Host}' listens beyond loopback without authentication: set an API key " +
+            $"(--api-key, {TokenSkipServerOptions.SectionName}:ApiKey) or allow it explicitly (--allow-unauthenticated, " +
+            $"{TokenSkipServerOptions.SectionName}:AllowUnauthenticated)");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -2,17 +2,21 @@ using System.Runtime.CompilerServices;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Text;
 
 namespace TokenSkip.SemanticKernel.Tests;
 
 /// <summary>
 /// An engine that streams scripted tokens (one update each) and records every request. It honours MaxNewTokens
 /// (finish "length") and stop strings, and counts the tokens it produced. Tokens are counted as whitespace-separated words.
+/// Recorded prompts are as a reader sees them (<see cref="MessageContent.Unmark"/>); <see cref="MarkedPrompts"/> keeps
+/// them as the engine received them.
 /// </summary>
 internal sealed class ScriptedEngine(ModelFamily family = ModelFamily.Qwen2, params string[] tokens) : IGenerationEngine
 {
     private readonly object _gate = new();
     private readonly List<GenerationRequest> _requests = [];
+    private readonly List<string?> _marked = [];
 
     public EngineInfo Info { get; } = new("scripted", family, 4096);
 
@@ -41,6 +45,18 @@ internal sealed class ScriptedEngine(ModelFamily family = ModelFamily.Qwen2, par
 
     public GenerationRequest LastRequest => Requests[^1];
 
+    /// <summary>The prompt texts as received, message content still marked.</summary>
+    public IReadOnlyList<string?> MarkedPrompts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _marked.ToArray();
+            }
+        }
+    }
+
     public int CountTokens(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request,
@@ -49,7 +65,8 @@ internal sealed class ScriptedEngine(ModelFamily family = ModelFamily.Qwen2, par
         request.Validate();
         lock (_gate)
         {
-            _requests.Add(request);
+            _marked.Add(request.PromptText);
+            _requests.Add(request.PromptText is { } marked ? request with { PromptText = MessageContent.Unmark(marked) } : request);
         }
 
         var script = Script?.Invoke(request) ?? tokens;

@@ -12,7 +12,8 @@ namespace TokenSkip.Cli.Commands;
 /// <summary>
 /// <c>tokenskip serve</c>: the OpenAI-compatible server (see TokenSkip.Hosting). Flags override the <c>TokenSkip:Server</c>
 /// configuration (appsettings.json in the working directory, <c>TokenSkip__Server__*</c> environment variables); the
-/// embedded default model is served unless a model is given. Runs until Ctrl+C / SIGTERM, then drains.
+/// embedded default model is served unless a model is given. Runs until Ctrl+C / SIGTERM, then drains: new requests get
+/// 503, accepted ones finish within the shutdown timeout (or end with a clean error), the model is released, exit code 0.
 /// </summary>
 internal static class ServeCommand
 {
@@ -22,7 +23,15 @@ internal static class ServeCommand
         var adapter = new Option<string?>("--adapter") { Description = "PEFT LoRA adapter folder to merge into the model." };
         var port = new Option<int?>("--port") { Description = "TCP port (default 8080; 0 picks a free one)." };
         var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)." };
-        var apiKey = new Option<string?>("--api-key") { Description = "Require 'Authorization: Bearer KEY' on /v1 requests." };
+        var apiKey = new Option<string?>("--api-key") { Description = "Require 'Authorization: Bearer KEY' on /v1 requests (needed to listen beyond loopback)." };
+        var allowUnauthenticated = new Option<bool>("--allow-unauthenticated")
+        {
+            Description = "Listen beyond loopback without an API key (logs a warning); without it such a --host is refused.",
+        };
+        var shutdownTimeout = new Option<double?>("--shutdown-timeout")
+        {
+            Description = "Seconds accepted requests get to finish after SIGTERM/Ctrl+C before they are ended with an error (default 30).",
+        };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default cpu)." };
         var dtype = new Option<string?>("--dtype") { Description = "float32, bfloat16 or float16 (default: bfloat16 on CUDA, float32 on CPU)." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for tensor operations (default: libtorch's choice)." };
@@ -30,7 +39,7 @@ internal static class ServeCommand
         var context = new Option<int?>("--context") { Description = "Tokens per request, prompt plus completion (default 2048, at most the model's)." };
 
         var command = new Command("serve", "Serve a TokenSkip model over an OpenAI-compatible HTTP API (chat and text completions, SSE streaming).");
-        foreach (var option in new Option[] { model, adapter, port, host, apiKey, device, dtype, threads, maxBatch, context })
+        foreach (var option in new Option[] { model, adapter, port, host, apiKey, allowUnauthenticated, device, dtype, threads, maxBatch, context, shutdownTimeout })
         {
             command.Options.Add(option);
         }
@@ -49,17 +58,42 @@ internal static class ServeCommand
                 options.Threads = parse.GetValue(threads) ?? options.Threads;
                 options.MaxBatchSize = parse.GetValue(maxBatch) ?? options.MaxBatchSize;
                 options.ContextTokens = parse.GetValue(context) ?? options.ContextTokens;
+                options.AllowUnauthenticated |= parse.GetValue(allowUnauthenticated);
+                if (parse.GetValue(shutdownTimeout) is { } seconds)
+                {
+                    options.ShutdownTimeout = double.IsFinite(seconds) && seconds >= 0
+                        ? TimeSpan.FromSeconds(seconds)
+                        : throw new ArgumentException($"--shutdown-timeout must be a number of seconds >= 0; got {seconds}");
+                }
             });
             await using var app = TokenSkipServer.Build(builder);
             var settings = app.Services.GetRequiredService<IOptions<TokenSkipServerOptions>>().Value;
             var folder = FolderModelLoader.ResolveFolder(settings);
             var worker = app.Services.GetRequiredService<ModelWorker>();
-            await app.StartAsync(cancellationToken);
+            // From here on the host owns SIGTERM/SIGINT (its console lifetime drains the worker); the command's token
+            // also stops it. Either way the method returns only after the model thread has released the model.
+            await app.StartAsync(CancellationToken.None);
             console.Error.WriteLine($"tokenskip serve: loading {folder}");
-            if (!await worker.Loaded.WaitAsync(cancellationToken))
+            bool loaded;
+            try
+            {
+                loaded = await worker.Loaded.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 await app.StopAsync(CancellationToken.None);
-                throw worker.LoadError ?? new InvalidOperationException($"{folder}: the model could not be loaded");
+                return 0;
+            }
+
+            if (!loaded)
+            {
+                await app.StopAsync(CancellationToken.None);
+                if (worker.LoadError is null)
+                {
+                    return 0; // stopped by a signal while loading
+                }
+
+                throw worker.LoadError;
             }
 
             console.Out.WriteLine($"Serving {worker.Info.ModelId} at {string.Join(", ", app.Urls)} " +

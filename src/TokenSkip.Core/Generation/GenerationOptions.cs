@@ -9,7 +9,13 @@ public sealed record GenerationOptions
     /// <summary>The most tokens to generate (not counting the prompt). Default 256.</summary>
     public int MaxNewTokens { get; init; } = 256;
 
-    /// <summary>Softmax temperature; 0 means greedy (argmax). Default 0.</summary>
+    /// <summary>
+    /// Temperatures below this decode greedily, as vLLM does: dividing logits by a number this small overflows to
+    /// infinities, and the distribution it stands for is argmax anyway.
+    /// </summary>
+    public const double GreedyTemperature = 1e-5;
+
+    /// <summary>Softmax temperature; 0 (or anything below <see cref="GreedyTemperature"/>) means greedy (argmax). Default 0.</summary>
     public double Temperature { get; init; }
 
     /// <summary>Nucleus sampling: keep the smallest set of tokens whose probability mass reaches this value. 1 disables it.</summary>
@@ -33,8 +39,8 @@ public sealed record GenerationOptions
     /// <summary>When true the model's own end-of-sequence ids do not stop generation (only <see cref="StopTokenIds"/> do).</summary>
     public bool IgnoreEndOfSequence { get; init; }
 
-    /// <summary>True when decoding is greedy (temperature 0).</summary>
-    public bool IsGreedy => Temperature == 0;
+    /// <summary>True when decoding is greedy (temperature 0, or below <see cref="GreedyTemperature"/>).</summary>
+    public bool IsGreedy => Temperature < GreedyTemperature;
 
     /// <summary>Checks every field and throws <see cref="ArgumentException"/> naming the first invalid one.</summary>
     public GenerationOptions Validate()

@@ -11,7 +11,8 @@ public interface ITextTokenizer
 
     /// <summary>
     /// Encodes <paramref name="text"/> without adding BOS/EOS. Special-token text inside the input
-    /// (e.g. <c>&lt;|im_start|&gt;</c>) maps to that token's id.
+    /// (e.g. <c>&lt;|im_start|&gt;</c>) maps to that token's id, except inside stretches marked by
+    /// <see cref="MessageContent.Mark(string)"/>, which are encoded as plain text (the marks themselves are dropped).
     /// </summary>
     IReadOnlyList<int> Encode(string text);
 

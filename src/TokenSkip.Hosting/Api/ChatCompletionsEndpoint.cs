@@ -6,6 +6,7 @@ using TokenSkip.Core.Compression;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Text;
 using TokenSkip.Hosting.Worker;
 
 namespace TokenSkip.Hosting.Api;
@@ -79,6 +80,7 @@ internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<Token
 
     private static string Render(ModelFamily family, IReadOnlyList<PromptMessage> messages, CompressionRatio? ratio)
     {
+        messages = MessageContent.Mark(messages); // typed special-token text stays text
         try
         {
             return ratio is { } gamma

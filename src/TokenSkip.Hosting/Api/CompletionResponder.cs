@@ -9,7 +9,7 @@ namespace TokenSkip.Hosting.Api;
 /// <summary>
 /// Sends a generation to the client: as one JSON object, or as server-sent events (opening event, one event per text
 /// delta, a finish event, an optional usage event, then <c>data: [DONE]</c>). A stream that fails after it started
-/// ends with an event carrying OpenAI's error object instead of <c>[DONE]</c>.
+/// (cut by shutdown, timed out, a failed step) sends an event carrying OpenAI's error object, then <c>data: [DONE]</c>.
 /// </summary>
 internal static class CompletionResponder
 {
@@ -71,7 +71,9 @@ internal static class CompletionResponder
         }
         catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
         {
+            // As vLLM does: the error object as an event, then the usual end, so clients that wait for [DONE] stop cleanly.
             await events.WriteRawJsonAsync(ApiErrorWriter.Serialize(ApiExceptionMapper.Map(e).Error), aborted).ConfigureAwait(false);
+            await events.WriteDoneAsync(aborted).ConfigureAwait(false);
             return null;
         }
 

@@ -40,7 +40,8 @@ internal sealed partial class BatchScheduler
 
     /// <summary>
     /// Serves until <paramref name="stopping"/> fires and either everything accepted has finished or
-    /// <paramref name="mustAbort"/> says the drain time is over; then cancels whatever is left.
+    /// <paramref name="mustAbort"/> says the drain time is over; then ends whatever is left with
+    /// <see cref="ModelUnavailableException"/>. Either way the queue is closed on return, so nothing is accepted after.
     /// </summary>
     public void Run(CancellationToken stopping, Func<long, bool> mustAbort)
     {
@@ -58,7 +59,8 @@ internal sealed partial class BatchScheduler
             _active = _batch.ActiveCount;
             if (_batch.ActiveCount == 0)
             {
-                if (stopping.IsCancellationRequested)
+                // Leave only with the queue closed while empty: a request accepted a moment ago is still served.
+                if (stopping.IsCancellationRequested && _queue.TryCloseEmpty())
                 {
                     return;
                 }
@@ -196,7 +198,7 @@ internal sealed partial class BatchScheduler
         }
 
         _running.Clear();
-        while (_queue.TryDequeue(out var work))
+        foreach (var work in _queue.Close())
         {
             End(work, now, "shutdown", shutdown);
         }

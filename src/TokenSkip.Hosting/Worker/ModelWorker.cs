@@ -36,6 +36,7 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     private readonly WorkQueue _queue;
     private readonly TaskCompletionSource<bool> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _threadEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private int _state = (int)WorkerState.Loading;
     private long _drainDeadline = long.MaxValue;
@@ -119,7 +120,14 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
         var now = _time.GetTimestamp();
         var work = new GenerationWork(ids, request.Options, now, DeadlineFrom(now), cancellationToken);
         work.WatchCancellation(_scheduler!.CancelQueued);
-        if (!_queue.TryEnqueue(work))
+        var queued = _queue.TryEnqueue(work);
+        if (queued == EnqueueResult.Closed)
+        {
+            work.Complete();
+            throw NotReady();
+        }
+
+        if (queued == EnqueueResult.Full)
         {
             work.Complete();
             _metrics.RecordRejected();
@@ -146,12 +154,12 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     /// <inheritdoc />
     public int CountTokens(string text) => RequireReady().Tokenizer.Encode(text).Count;
 
-    /// <summary>Stops accepting requests as soon as the host begins to stop, so requests in flight drain while Kestrel waits for them.</summary>
-    public Task StoppingAsync(CancellationToken cancellationToken)
-    {
-        BeginStopping();
-        return Task.CompletedTask;
-    }
+    /// <summary>
+    /// Runs when the host begins to stop, before any service (Kestrel included) is stopped: refuses new requests (they get
+    /// 503 while the listener is still open), then waits until the model thread has finished or cut every accepted request
+    /// and released the model. The host's shutdown token ends the drain early; the model thread is waited for all the same.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken);
 
     /// <inheritdoc />
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -162,12 +170,29 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     /// <inheritdoc />
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Starts shutting down (refusing new work) and waits for the model thread, cancelling leftovers when the host's patience ends.</summary>
+    /// <summary>
+    /// Starts shutting down (refusing new work) and waits for the model thread to end, cutting leftovers when the host's
+    /// patience ends. It returns only after the thread has released the model: a process that exits while libtorch still
+    /// runs a step on another thread dies in native code.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
         BeginStopping();
+        if (ExecuteTask is null)
+        {
+            return; // never started: there is no model thread
+        }
+
         using var force = cancellationToken.UnsafeRegister(static state => ((ModelWorker)state!).ForceStop(), this);
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // The thread checks between steps, so after ForceStop it ends within one step: waiting for it is bounded.
+        await _threadEnded.Task.ConfigureAwait(false);
     }
 
     /// <summary>The loaded model, or the reason there is none.</summary>
@@ -186,20 +211,18 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
 
     private void RunModelThread(CancellationToken stopping)
     {
+        Exception? crash = null;
         try
         {
-            if (!TryLoad(stopping))
+            if (TryLoad(stopping))
             {
-                return;
+                _scheduler!.Run(stopping, MustAbort);
             }
-
-            _scheduler!.Run(stopping, MustAbort);
-            _finished.TrySetResult();
         }
         catch (Exception e)
         {
+            crash = e;
             LogWorkerCrashed(e);
-            _finished.TrySetException(e);
         }
         finally
         {
@@ -209,9 +232,29 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
             }
 
             _loaded.TrySetResult(false);
+            foreach (var work in _queue.Close())
+            {
+                work.Fail(new ModelUnavailableException("the model worker stopped before the request ran", crash));
+            }
+
+            // Native memory is released here, on the thread that used it, and only then is anyone told the worker is done.
             _batch?.Dispose();
             _model?.Dispose();
             LogStopped();
+            if (crash is not null)
+            {
+                _finished.TrySetException(crash);
+            }
+            else if (LoadError is not null)
+            {
+                _finished.TrySetException(LoadError);
+            }
+            else
+            {
+                _finished.TrySetResult();
+            }
+
+            _threadEnded.TrySetResult();
         }
     }
 
@@ -235,7 +278,6 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            _finished.TrySetResult();
             return false;
         }
         catch (Exception e)
@@ -243,7 +285,6 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
             LoadError = e;
             Volatile.Write(ref _state, (int)WorkerState.Failed);
             LogLoadFailed(e);
-            _finished.TrySetException(e);
             return false;
         }
 

@@ -9,6 +9,7 @@ internal sealed class WorkQueue
     private readonly LinkedList<GenerationWork> _items = new();
     private readonly object _lock = new(); // Monitor.Wait needs a monitor, not a System.Threading.Lock
     private readonly int _capacity;
+    private bool _closed;
 
     public WorkQueue(int capacity) => _capacity = capacity;
 
@@ -25,19 +26,54 @@ internal sealed class WorkQueue
         }
     }
 
-    /// <summary>Adds <paramref name="work"/> unless the queue is full, and wakes the model thread.</summary>
-    public bool TryEnqueue(GenerationWork work)
+    /// <summary>Adds <paramref name="work"/> unless the queue is full or closed, and wakes the model thread.</summary>
+    public EnqueueResult TryEnqueue(GenerationWork work)
     {
         lock (_lock)
         {
+            if (_closed)
+            {
+                return EnqueueResult.Closed;
+            }
+
             if (_items.Count >= _capacity)
             {
-                return false;
+                return EnqueueResult.Full;
             }
 
             work.QueueNode = _items.AddLast(work);
             Monitor.PulseAll(_lock);
-            return true;
+            return EnqueueResult.Accepted;
+        }
+    }
+
+    /// <summary>
+    /// Closes the queue for good when it holds nothing (false otherwise): the model thread's last word before it leaves,
+    /// so no request can slip in after it stopped looking.
+    /// </summary>
+    public bool TryCloseEmpty()
+    {
+        lock (_lock)
+        {
+            _closed = _items.Count == 0;
+            return _closed;
+        }
+    }
+
+    /// <summary>Closes the queue for good and returns what was still waiting in it.</summary>
+    public IReadOnlyList<GenerationWork> Close()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            var left = _items.ToList();
+            foreach (var work in left)
+            {
+                work.QueueNode = null;
+            }
+
+            _items.Clear();
+            return left;
         }
     }
 

@@ -113,10 +113,21 @@ public sealed class HfTokenizer : ITextTokenizer
             text = ReplaceLoneSurrogates(text);
         }
 
+        bool[]? isContent = null;
+        if (MessageContent.IsMarked(text))
+        {
+            (text, isContent) = MessageContent.Resolve(text);
+        }
+
         var ids = new List<int>(text.Length / 3 + 4);
         var segments = new List<TextSegment>();
         var pieces = new List<Range>();
         _splitter.Split(text, segments);
+        if (isContent is not null)
+        {
+            DemoteSpecialTokensInContent(segments, isContent);
+        }
+
         foreach (var segment in segments)
         {
             if (segment.Token is not null)
@@ -135,6 +146,31 @@ public sealed class HfTokenizer : ITextTokenizer
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// Special-token text inside message content is plain text: its segment joins the plain text around it, so the run is
+    /// pre-tokenized as a whole, exactly as if the token did not exist.
+    /// </summary>
+    private static void DemoteSpecialTokensInContent(List<TextSegment> segments, bool[] isContent)
+    {
+        var merged = new List<TextSegment>(segments.Count);
+        foreach (var segment in segments)
+        {
+            var plain = segment.Token is null
+                || segment.Token.IsSpecial && Array.IndexOf(isContent, true, segment.Start, segment.Length) >= 0;
+            if (plain && merged.Count > 0 && merged[^1].Token is null)
+            {
+                merged[^1] = merged[^1] with { Length = merged[^1].Length + segment.Length };
+            }
+            else
+            {
+                merged.Add(plain ? segment with { Token = null } : segment);
+            }
+        }
+
+        segments.Clear();
+        segments.AddRange(merged);
     }
 
     /// <inheritdoc />

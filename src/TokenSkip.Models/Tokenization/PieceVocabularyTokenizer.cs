@@ -86,6 +86,7 @@ public sealed class PieceVocabularyTokenizer : ITextTokenizer
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        text = MessageContent.Unmark(text); // this vocabulary has no special-token text to guard against
         var ids = new List<int>(text.Length + 1);
         if (text.Length == 0)
         {

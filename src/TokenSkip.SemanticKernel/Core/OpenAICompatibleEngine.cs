@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
+using TokenSkip.Core.Text;
 using TokenSkip.Core.Prompts;
 
 namespace TokenSkip.SemanticKernel;
@@ -125,7 +126,7 @@ public sealed class OpenAICompatibleEngine : IGenerationEngine
         var body = new JsonObject
         {
             ["model"] = Info.ModelId,
-            ["prompt"] = request.PromptText is { } text ? JsonValue.Create(text) : new JsonArray(request.PromptIds!.Select(id => (JsonNode)id).ToArray()),
+            ["prompt"] = request.PromptText is { } text ? JsonValue.Create(MessageContent.Unmark(text)) : new JsonArray(request.PromptIds!.Select(id => (JsonNode)id).ToArray()),
             ["max_tokens"] = options.MaxNewTokens,
             ["temperature"] = options.Temperature,
             ["top_p"] = options.TopP,

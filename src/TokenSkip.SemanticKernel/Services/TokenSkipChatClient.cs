@@ -7,6 +7,7 @@ using TokenSkip.Core.Compression;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Text;
 
 namespace TokenSkip.SemanticKernel;
 
@@ -94,7 +95,7 @@ public sealed class TokenSkipChatClient : IChatClient
         var family = _engine.Info.Family;
         var request = new GenerationRequest
         {
-            PromptText = TokenSkipPromptBuilder.BuildPrompt(family, turns, ratio),
+            PromptText = TokenSkipPromptBuilder.BuildPrompt(family, MessageContent.Mark(turns), ratio),
             Options = ToGenerationOptions(options, family, maxTokens),
         };
 

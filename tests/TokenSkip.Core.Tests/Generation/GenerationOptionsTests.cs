@@ -19,4 +19,13 @@ public sealed class GenerationOptionsTests
         var error = Assert.Throws<ArgumentException>(() => new GenerationOptions { StopStrings = [""] }.Validate());
         Assert.Contains("stop strings", error.Message);
     }
+
+    [Theory]
+    [InlineData(1e-300)]
+    [InlineData(1e-6)]
+    public void TemperaturesTooSmallToDivideByAreGreedy(double temperature) =>
+        Assert.True(new GenerationOptions { Temperature = temperature }.Validate().IsGreedy);
+
+    [Fact]
+    public void AnOrdinarySmallTemperatureSamples() => Assert.False(new GenerationOptions { Temperature = 0.01 }.IsGreedy);
 }
