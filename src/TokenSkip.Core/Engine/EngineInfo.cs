@@ -1,3 +1,4 @@
+using TokenSkip.Core.Calibration;
 using TokenSkip.Core.Prompts;
 
 namespace TokenSkip.Core.Engine;
@@ -6,4 +7,11 @@ namespace TokenSkip.Core.Engine;
 /// <param name="ModelId">A name for the model (folder name or served model id).</param>
 /// <param name="Family">The prompt family (chat template and TokenSkip format).</param>
 /// <param name="ContextLength">The most tokens a prompt plus its completion may hold.</param>
-public sealed record EngineInfo(string ModelId, ModelFamily Family, int ContextLength);
+public sealed record EngineInfo(string ModelId, ModelFamily Family, int ContextLength)
+{
+    /// <summary>
+    /// The model's card (<c>tokenskip.json</c>) when it has one: a TokenSkip-trained model, whose card decides the prompt
+    /// and the default γ (see <see cref="Turns.TurnPolicy"/>). Null for a plain model, or when the engine cannot know.
+    /// </summary>
+    public ModelCard? Card { get; init; }
+}
