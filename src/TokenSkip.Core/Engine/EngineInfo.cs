@@ -11,7 +11,7 @@ public sealed record EngineInfo(string ModelId, ModelFamily Family, int ContextL
 {
     /// <summary>
     /// The model's card (<c>tokenskip.json</c>) when it has one: a TokenSkip-trained model, whose card decides the prompt
-    /// and the default γ (see <see cref="Turns.TurnPolicy"/>). Null for a plain model, or when the engine cannot know.
+    /// and the default γ (see <c>TurnPolicy</c>). Null for a plain model, or when the engine cannot know.
     /// </summary>
     public ModelCard? Card { get; init; }
 }
