@@ -63,6 +63,12 @@ public sealed class TokenSkipServerOptions
     /// <summary>The most prompt tokens prefilled per decode step, so long prompts do not stall running requests. Default 512.</summary>
     public int PrefillChunkTokens { get; set; } = 512;
 
+    /// <summary>
+    /// γ for chat requests that give no <c>compression_ratio</c>, overriding the model card's <c>default_ratio</c>; null
+    /// (the default) uses the card's. Setting it also gives a model without a card TokenSkip's prompt.
+    /// </summary>
+    public double? DefaultCompressionRatio { get; set; }
+
     /// <summary>The completion length when a request gives no <c>max_tokens</c> (clipped to the context left). Default 512.</summary>
     public int DefaultMaxTokens { get; set; } = 512;
 

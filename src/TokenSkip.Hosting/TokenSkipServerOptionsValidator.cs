@@ -31,6 +31,8 @@ internal sealed class TokenSkipServerOptionsValidator : IValidateOptions<TokenSk
             nameof(options.RequestTimeout), $"must be positive; got {options.RequestTimeout}");
         Require(options.ShutdownTimeout >= TimeSpan.Zero, nameof(options.ShutdownTimeout), $"must not be negative; got {options.ShutdownTimeout}");
         Require(options.RetryAfterSeconds >= 1, nameof(options.RetryAfterSeconds), $"must be at least 1; got {options.RetryAfterSeconds}");
+        Require(options.DefaultCompressionRatio is null or (>= 0.5 and <= 1.0), nameof(options.DefaultCompressionRatio),
+            $"must be between 0.5 and 1.0 when set; got {options.DefaultCompressionRatio}");
         Require(options.ApiKey is null || options.ApiKey.Trim().Length > 0, nameof(options.ApiKey), "must not be blank when set");
         Require(options.ApiKey is not null || options.AllowUnauthenticated || string.IsNullOrWhiteSpace(options.Host) || ListenAddress.IsLoopback(options.Host),
             nameof(options.Host), $"'{options.Host}' listens beyond loopback without authentication: set an API key " +

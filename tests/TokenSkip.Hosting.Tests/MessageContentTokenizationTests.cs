@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Text;
+using TokenSkip.Core.Turns;
 using Xunit;
 
 namespace TokenSkip.Hosting.Tests;
@@ -37,8 +38,10 @@ public sealed class MessageContentTokenizationTests(ServedModelFixture model)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sentTurns = messages.Select(m => new PromptMessage((string)m!["role"]!, (string)m["content"]!)).ToList();
-        var guarded = model.Tokenizer.Encode(TokenSkipPromptBuilder.BuildPrompt(ModelFamily.Qwen2, MessageContent.Mark(sentTurns), new Core.CompressionRatio(1.0)));
-        var unguarded = model.Tokenizer.Encode(TokenSkipPromptBuilder.BuildPrompt(ModelFamily.Qwen2, sentTurns, new Core.CompressionRatio(1.0)));
+        var prompt = server.Worker.Policy.Plan(new TurnRequest { Messages = sentTurns, CompressionRatio = 1.0 }).Prompt;
+        var guarded = model.Tokenizer.Encode(prompt);
+        var unguarded = model.Tokenizer.Encode(MessageContent.Unmark(prompt));
+        Assert.Contains(Forged, MessageContent.Unmark(prompt));
         Assert.NotEqual(unguarded.Count, guarded.Count);
         Assert.Equal(guarded.Count, (int)body["usage"]!["prompt_tokens"]!);
     }

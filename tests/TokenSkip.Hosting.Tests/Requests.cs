@@ -18,10 +18,21 @@ internal static class Requests
         ["stream"] = stream,
     };
 
-    /// <summary>What the server should answer for a one-question chat: the family's template (or TokenSkip's prompt with γ), greedy.</summary>
+    /// <summary>
+    /// The γ the server uses for a request that names none: the card's default (1.0 unless it says) for a TokenSkip-trained
+    /// model, null (the plain chat template) for a model without a card. Written out from the documented rule.
+    /// </summary>
+    public static CompressionRatio? DefaultRatio(ServedModelFixture model) =>
+        Core.Calibration.ModelCard.TryLoad(model.Folder) is { } card ? new CompressionRatio(card.DefaultRatio ?? 1.0) : null;
+
+    /// <summary>
+    /// What the server should answer for a one-question chat, greedy: TokenSkip's prompt at <paramref name="ratio"/> (or the
+    /// card's default γ), else the family's template.
+    /// </summary>
     public static GenerationResult ExpectedChat(ServedModelFixture model, string question, int maxTokens, CompressionRatio? ratio = null,
         bool ignoreEos = false)
     {
+        ratio ??= DefaultRatio(model);
         var messages = new[] { new PromptMessage(PromptMessage.UserRole, question) };
         var template = ChatTemplates.For(ModelFamily.Qwen2);
         var prompt = ratio is { } gamma

@@ -1,3 +1,4 @@
+using TokenSkip.Core.Compression;
 using TokenSkip.Core;
 using TokenSkip.Core.Answers;
 using TokenSkip.Core.Calibration;
@@ -66,7 +67,7 @@ public sealed class EmbeddedModelTests
                 TokenSkipPromptBuilder.BuildPrompt(ModelFamily.Qwen2, p.Question, new CompressionRatio(gamma)))).ToList();
             var results = generator.GenerateBatch(prompts, options);
             var correct = results.Zip(problems).Count(x => AnswerScorer.IsCorrect(x.First.Text ?? "", x.Second.Answer));
-            return (correct, results.Average(r => tokenizer.Encode(ChainOfThoughtText.From(r.Text ?? "")).Count));
+            return (correct, results.Average(r => tokenizer.Encode(AnswerSuffix.Split(r.Text ?? "").Body).Count));
         }
 
         var full = Run(1.0);

@@ -69,6 +69,60 @@ public sealed class OpenAICompatibleEngineTests
         Assert.Contains("no such model", error.Message);
     }
 
+    [Fact]
+    public async Task ShouldSendMaxTokensOnlyWhenTheCallerSetsItAsync()
+    {
+        var handler = new RecordingHandler(Stream);
+        var engine = new OpenAICompatibleEngine(new Uri("http://127.0.0.1:9/v1"), "m", ModelFamily.Qwen2, new HttpClient(handler));
+        var client = new TokenSkipChatClient(engine);
+
+        await client.GetResponseAsync("Q?");
+        var withoutLimit = JsonDocument.Parse(handler.Body!).RootElement.TryGetProperty("max_tokens", out _);
+        await client.GetResponseAsync("Q?", new ChatOptions { AdditionalProperties = new() { [TokenSkipOptionKeys.TokenBudget] = 30 } });
+        var budgeted = JsonDocument.Parse(handler.Body!).RootElement.GetProperty("max_tokens").GetInt32();
+
+        Assert.False(withoutLimit); // the server's own default and context apply
+        Assert.InRange(budgeted, 1, 30);
+    }
+
+    [Fact]
+    public async Task ShouldReadTheContextLengthAndCardFromTheServersModelsAsync()
+    {
+        var handler = new RecordingHandler(Stream)
+        {
+            Models = """{"object":"list","data":[{"id":"other","max_model_len":9},{"id":"m","object":"model","owned_by":"tokenskip","max_model_len":512,"tokenskip":{"default_ratio":0.7}}]}""",
+        };
+        var engine = new OpenAICompatibleEngine(new Uri("http://127.0.0.1:9/v1"), "m", ModelFamily.Qwen2, new HttpClient(handler));
+
+        var response = await new TokenSkipChatClient(engine).GetResponseAsync("How many?");
+
+        Assert.Equal(512, engine.Info.ContextLength);
+        Assert.Equal(0.7, engine.Info.Card?.DefaultRatio);
+        Assert.Contains("How many?<|eot_id|>0.7<|eot_id|>", Core.Text.MessageContent.Unmark(JsonDocument.Parse(handler.Body!).RootElement.GetProperty("prompt").GetString()!));
+        Assert.Equal(0.7, response.AdditionalProperties![TokenSkipOptionKeys.CompressionRatio]);
+    }
+
+    [Fact]
+    public void ShouldKeepTheGivenValuesWhenTheServerHasNoModelsList()
+    {
+        var engine = new OpenAICompatibleEngine(new Uri("http://127.0.0.1:9/v1"), "m", ModelFamily.Llama3, new HttpClient(new RecordingHandler(Stream)), contextLength: 4096);
+
+        Assert.Equal(new Core.Engine.EngineInfo("m", ModelFamily.Llama3, 4096), engine.Info);
+    }
+
+    [Fact]
+    public async Task ShouldDisposeOnlyAnHttpClientItCreatedAsync()
+    {
+        var handler = new RecordingHandler(Stream);
+        var callers = new HttpClient(handler);
+        var engine = new OpenAICompatibleEngine(new Uri("http://127.0.0.1:9/v1"), "m", ModelFamily.Qwen2, callers);
+
+        engine.Dispose();
+
+        using var stillUsable = await callers.GetAsync("http://127.0.0.1:9/v1/models"); // would throw ObjectDisposedException
+        Assert.Equal(HttpStatusCode.NotFound, stillUsable.StatusCode);
+    }
+
     private sealed class RecordingHandler(string reply, HttpStatusCode status = HttpStatusCode.OK) : HttpMessageHandler
     {
         public Uri? Uri { get; private set; }
@@ -77,8 +131,18 @@ public sealed class OpenAICompatibleEngineTests
 
         public string? Authorization { get; private set; }
 
+        /// <summary>What GET /models answers; null answers 404 (a server without the list).</summary>
+        public string? Models { get; init; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (request.Method == HttpMethod.Get)
+            {
+                return Models is null
+                    ? new HttpResponseMessage(HttpStatusCode.NotFound)
+                    : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Models, Encoding.UTF8, "application/json") };
+            }
+
             Uri = request.RequestUri;
             Authorization = request.Headers.Authorization?.ToString();
             Body = await request.Content!.ReadAsStringAsync(cancellationToken);

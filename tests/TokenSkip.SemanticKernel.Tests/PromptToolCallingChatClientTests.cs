@@ -34,7 +34,7 @@ public sealed class PromptToolCallingChatClientTests
         await client.GetResponseAsync("What is 2 + 3?", new ChatOptions { Tools = [Add], ToolMode = ChatToolMode.RequireAny });
 
         var prompt = engine.LastRequest.PromptText!;
-        Assert.StartsWith("<|im_start|>system\n# Tools", prompt);
+        Assert.StartsWith("<|im_start|>system\nYou are a helpful assistant.\n\n# Tools", prompt); // after TokenSkip's system prompt
         Assert.Contains("\"name\":\"math_add\",\"description\":\"Adds two integers.\"", prompt);
         Assert.Contains("You must call a function now.", prompt);
         Assert.Contains("</tool_call>", engine.LastRequest.Options.StopStrings);

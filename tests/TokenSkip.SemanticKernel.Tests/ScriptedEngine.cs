@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using TokenSkip.Core.Calibration;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
@@ -18,7 +19,15 @@ internal sealed class ScriptedEngine(ModelFamily family = ModelFamily.Qwen2, par
     private readonly List<GenerationRequest> _requests = [];
     private readonly List<string?> _marked = [];
 
-    public EngineInfo Info { get; } = new("scripted", family, 4096);
+    /// <summary>A TokenSkip-trained model (it has a card) unless <see cref="Plain"/> makes it a plain one.</summary>
+    public EngineInfo Info { get; private set; } = new("scripted", family, 4096) { Card = new ModelCard() };
+
+    /// <summary>Makes the engine report a plain model (no card): the chat template unless a call names γ or a budget.</summary>
+    public ScriptedEngine Plain()
+    {
+        Info = Info with { Card = null };
+        return this;
+    }
 
     /// <summary>Produces the script for each request; by default the constructor's tokens.</summary>
     public Func<GenerationRequest, IReadOnlyList<string>>? Script { get; set; }

@@ -59,9 +59,10 @@ public sealed class SemanticKernelIntegrationTests
     {
         var small = new ScriptedEngine(ModelFamily.Qwen2, "small");
         var large = new ScriptedEngine(ModelFamily.Qwen2, "large");
-        var services = new ServiceCollection()
-            .AddTokenSkipChatClient(small, serviceId: "small")
-            .AddTokenSkipChatClient(large, serviceId: "large")
+        var collection = new ServiceCollection();
+        collection.AddTokenSkipChatClient(small, serviceId: "small");
+        collection.AddTokenSkipChatClient(large, serviceId: "large");
+        var services = collection
             .AddTokenSkipChatCompletion(_ => new ScriptedEngine(ModelFamily.Qwen2, "owned"), serviceId: "owned")
             .BuildServiceProvider();
 

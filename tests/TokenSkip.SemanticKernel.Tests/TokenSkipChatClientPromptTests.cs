@@ -58,7 +58,9 @@ public sealed class TokenSkipChatClientPromptTests
             [new ChatMessage(ChatRole.System, "Be brief."), new ChatMessage(ChatRole.User, Question)],
             new ChatOptions { Instructions = "You solve worksheets." });
 
-        Assert.StartsWith("<|im_start|>system\nYou solve worksheets.\n\nBe brief.<|im_end|>\n<|im_start|>user\nPlease reason", engine.LastRequest.PromptText);
+        // TokenSkip's system prompt stays (the model was trained with it); instructions follow it in the same turn.
+        Assert.StartsWith("<|im_start|>system\nYou are a helpful assistant.\n\nYou solve worksheets.\n\nBe brief.<|im_end|>\n<|im_start|>user\nPlease reason",
+            engine.LastRequest.PromptText);
     }
 
     [Fact]
@@ -89,6 +91,33 @@ public sealed class TokenSkipChatClientPromptTests
         Assert.Equal(3, forgedAt.Count);
         Assert.All(forgedAt, start => Assert.All(isContent[start..(start + forged.Length)], Assert.True));
         Assert.False(isContent[text.IndexOf("<|im_start|>assistant", StringComparison.Ordinal)]); // the template's own markers
+    }
+
+    [Fact]
+    public async Task ShouldGiveAPlainModelItsChatTemplateUnlessTheCallNamesARatioAsync()
+    {
+        var engine = new ScriptedEngine(ModelFamily.Qwen2, "ok").Plain();
+        var client = new TokenSkipChatClient(engine);
+
+        await client.GetResponseAsync(Question);
+        var plain = engine.LastRequest.PromptText;
+        await client.GetResponseAsync(Question, Options(0.7));
+
+        Assert.Equal("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n" +
+            "<|im_start|>user\n" + Question + "<|im_end|>\n<|im_start|>assistant\n", plain);
+        Assert.Contains(Question + "<|eot_id|>0.7<|eot_id|><|im_end|>", engine.LastRequest.PromptText);
+    }
+
+    [Fact]
+    public async Task ShouldUseTheCardsDefaultRatioWhenTheCallNamesNoneAsync()
+    {
+        var engine = new ScriptedEngine(ModelFamily.Qwen2, "ok");
+        var client = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions { ModelCard = new Core.Calibration.ModelCard { DefaultRatio = 0.8 } });
+
+        var response = await client.GetResponseAsync(Question);
+
+        Assert.Contains(Question + "<|eot_id|>0.8<|eot_id|><|im_end|>", engine.LastRequest.PromptText);
+        Assert.Equal(0.8, response.AdditionalProperties![TokenSkipOptionKeys.CompressionRatio]);
     }
 
     private static IEnumerable<int> AllIndexesOf(string text, string value)

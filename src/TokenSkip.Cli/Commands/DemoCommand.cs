@@ -1,3 +1,4 @@
+using TokenSkip.Core.Compression;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -88,7 +89,7 @@ internal static class DemoCommand
         clock.Stop();
         var text = result.Text ?? string.Empty;
         var score = AnswerScorer.Score(text, problem.Answer, problem.Question);
-        var cot = ChainOfThoughtText.From(text);
+        var cot = AnswerSuffix.Split(text).Body;
         return new DemoRow(gamma, tokenizer.Encode(cot).Count, clock.Elapsed.TotalMilliseconds, score.IsCorrect, score.Prediction, cot);
     }
 

@@ -25,6 +25,25 @@ public sealed record ModelCard
     [JsonPropertyName("trained_ratios")]
     public IReadOnlyList<double> TrainedRatios { get; init; } = CompressionRatio.TrainingRatios.Select(r => r.Value).ToArray();
 
+    /// <summary>
+    /// γ for requests that name none (<c>default_ratio</c>); null means 1.0. A card makes a model TokenSkip-trained: every
+    /// door gives it TokenSkip's prompt at this γ unless a request says otherwise.
+    /// </summary>
+    [JsonPropertyName("default_ratio")]
+    public double? DefaultRatio { get; init; }
+
+    /// <summary>
+    /// Where instructions (system messages, an agent's instructions) go in TokenSkip's prompt (<c>instructions</c>:
+    /// <c>after_system_prompt</c>, <c>before_question</c>, <c>replace_system_prompt</c> or <c>omit</c>); null means
+    /// after the system prompt. See <see cref="Turns.InstructionPlacement"/>.
+    /// </summary>
+    [JsonPropertyName("instructions")]
+    public string? Instructions { get; init; }
+
+    /// <summary>The parsed <see cref="Instructions"/>, or null when the card does not say.</summary>
+    [JsonIgnore]
+    public Turns.InstructionPlacement? InstructionPlacement => Instructions is null ? null : Turns.InstructionPlacements.Parse(Instructions);
+
     /// <summary>Measured behaviour per γ (γ = 1.0 included).</summary>
     [JsonPropertyName("calibration")]
     public IReadOnlyList<RatioCalibration> Calibration { get; init; } = [];
@@ -45,13 +64,35 @@ public sealed record ModelCard
 
         try
         {
-            return JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(path), JsonLines.Options)
+            var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(path), JsonLines.Options)
                 ?? throw new FormatException($"{path}: empty model card");
+            return card.Validate(path);
         }
         catch (JsonException e)
         {
             throw new FormatException($"{path}: invalid model card ({e.Message})", e);
         }
+    }
+
+    /// <summary>Checks the fields a door relies on; the message names the file and field.</summary>
+    /// <exception cref="FormatException">A field is out of range.</exception>
+    public ModelCard Validate(string path)
+    {
+        if (DefaultRatio is { } gamma && (!double.IsFinite(gamma) || gamma < CompressionRatio.MinValue || gamma > CompressionRatio.MaxValue))
+        {
+            throw new FormatException($"{path}: default_ratio must be between 0.5 and 1.0; got {gamma}");
+        }
+
+        try
+        {
+            _ = InstructionPlacement;
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{path}: instructions: {e.Message}", e);
+        }
+
+        return this;
     }
 
     /// <summary>Writes the card into <paramref name="folder"/> atomically.</summary>

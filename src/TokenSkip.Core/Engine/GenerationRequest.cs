@@ -17,6 +17,13 @@ public sealed record GenerationRequest
     /// <summary>Decoding options.</summary>
     public GenerationOptions Options { get; init; } = new();
 
+    /// <summary>
+    /// False when <see cref="GenerationOptions.MaxNewTokens"/> is only a default nobody asked for: a remote engine then
+    /// lets the server choose the length (it omits <c>max_tokens</c>, so it never asks for more than the served context
+    /// holds). Local engines generate at most <c>MaxNewTokens</c> either way. Default true.
+    /// </summary>
+    public bool MaxNewTokensRequested { get; init; } = true;
+
     /// <summary>Checks that exactly one prompt form is given, and the options.</summary>
     public GenerationRequest Validate()
     {

@@ -1,3 +1,4 @@
+using TokenSkip.Core.Engine;
 using TokenSkip.Hosting.Errors;
 
 namespace TokenSkip.Hosting.Api;
@@ -8,6 +9,7 @@ internal static class ApiExceptionMapper
     public static (ApiException Error, TimeSpan? RetryAfter) Map(Exception exception) => exception switch
     {
         ApiException api => (api, null),
+        InvalidRequestException e => (ApiException.BadRequest(e.Message, e.Parameter, e.Code ?? "invalid_value"), null),
         ContextLengthExceededException e => (ApiException.BadRequest(e.Message, "messages", "context_length_exceeded"), null),
         ServerBusyException e => (new ApiException(429, e.Message, null, "server_busy", "rate_limit_error"), e.RetryAfter),
         ModelUnavailableException e => (new ApiException(503, e.Message, null, "model_unavailable", "service_unavailable_error"), null),

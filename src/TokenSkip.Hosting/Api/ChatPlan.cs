@@ -1,12 +1,6 @@
-using TokenSkip.Core;
-using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Turns;
 
 namespace TokenSkip.Hosting.Api;
 
-/// <summary>A validated chat request: the conversation, TokenSkip's γ and budget, and the shared fields.</summary>
-internal sealed record ChatPlan(
-    string? Model,
-    IReadOnlyList<PromptMessage> Messages,
-    CompressionRatio? Ratio,
-    int? TokenBudget,
-    SamplingPlan Sampling);
+/// <summary>A validated chat request: the turn for the policy, the model it names, and how to answer.</summary>
+internal sealed record ChatPlan(string? Model, TurnRequest Turn, SamplingPlan Sampling);

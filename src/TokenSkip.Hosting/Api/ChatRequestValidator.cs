@@ -1,9 +1,9 @@
-using TokenSkip.Core;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Turns;
 
 namespace TokenSkip.Hosting.Api;
 
-/// <summary>Checks a chat request's messages and TokenSkip fields (and, through <see cref="SamplingValidator"/>, the rest).</summary>
+/// <summary>Checks a chat request's messages (and, through <see cref="SamplingValidator"/>, the shared fields).</summary>
 internal static class ChatRequestValidator
 {
     public static ChatPlan Validate(ChatCompletionRequest request, TokenSkipServerOptions server)
@@ -29,22 +29,13 @@ internal static class ChatRequestValidator
             turns.Add(new PromptMessage(role, message.Content ?? string.Empty));
         }
 
-        CompressionRatio? ratio = null;
-        if (request.CompressionRatio is { } gamma)
+        // γ and the budget are checked by the turn policy, the one home of those rules.
+        return new ChatPlan(request.Model, new TurnRequest
         {
-            if (!double.IsFinite(gamma) || gamma < CompressionRatio.MinValue || gamma > CompressionRatio.MaxValue)
-            {
-                throw ApiException.BadRequest($"compression_ratio must be between 0.5 and 1.0; got {gamma}", "compression_ratio");
-            }
-
-            ratio = new CompressionRatio(gamma);
-        }
-
-        if (request.TokenBudget is < 1)
-        {
-            throw ApiException.BadRequest($"token_budget must be at least 1; got {request.TokenBudget}", "token_budget");
-        }
-
-        return new ChatPlan(request.Model, turns, ratio, request.TokenBudget, sampling);
+            Messages = turns,
+            CompressionRatio = request.CompressionRatio,
+            TokenBudget = request.TokenBudget,
+            Sampling = sampling.Sampling,
+        }, sampling);
     }
 }

@@ -1,4 +1,4 @@
-using TokenSkip.Core.Generation;
+using TokenSkip.Core.Turns;
 
 namespace TokenSkip.Hosting.Api;
 
@@ -63,19 +63,20 @@ internal static class SamplingValidator
             throw ApiException.BadRequest("stop_token_ids must not be negative", "stop_token_ids");
         }
 
-        var options = new GenerationOptions
+        // Seed folding, top_p = 0 and the template's stop tokens are the turn policy's business (TurnSampling).
+        var sampling = new TurnSampling
         {
-            // top_p = 0 keeps only the most likely token: greedy.
-            Temperature = topP == 0 ? 0 : temperature,
-            TopP = topP == 0 ? 1 : topP,
-            TopK = request.TopK ?? 0,
+            MaxOutputTokens = maxTokens,
+            Temperature = temperature,
+            TopP = topP,
+            TopK = request.TopK,
             RepetitionPenalty = penalty,
-            Seed = request.Seed is { } seed ? unchecked((int)seed ^ (int)(seed >> 32)) : null,
-            StopStrings = stops,
+            Seed = request.Seed,
+            StopSequences = stops,
             StopTokenIds = stopIds,
             IgnoreEndOfSequence = request.IgnoreEos ?? false,
         };
         var stream = request.Stream ?? false;
-        return new SamplingPlan(options, maxTokens, maxParam, stream, stream && request.StreamOptions?.IncludeUsage == true);
+        return new SamplingPlan(sampling, maxParam, stream, stream && request.StreamOptions?.IncludeUsage == true);
     }
 }

@@ -48,7 +48,8 @@ internal sealed class TextCompletionsEndpoint(ModelWorker worker, IOptions<Token
                 throw ApiException.BadRequest(e.Message, "prompt", "context_length_exceeded");
             }
 
-            var updates = worker.Submit(new GenerationRequest { PromptIds = ids, Options = sampling.Options with { MaxNewTokens = maxNewTokens } }, aborted);
+            // A rendered prompt has no template: only the model's EOS ids and the request's stops end it.
+            var updates = worker.Submit(new GenerationRequest { PromptIds = ids, Options = sampling.Sampling.ToGenerationOptions(maxNewTokens) }, aborted);
             var format = new TextCompletionFormat("cmpl-" + Guid.NewGuid().ToString("N"), time.GetUtcNow().ToUnixTimeSeconds(), model.ModelId);
             await CompletionResponder.RespondAsync(http, updates, format, sampling).ConfigureAwait(false);
         }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
+using TokenSkip.Core.Turns;
 using TokenSkip.Hosting.Errors;
 using TokenSkip.Hosting.Metrics;
 using TokenSkip.Models.Inference;
@@ -47,6 +48,7 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     private ContinuousBatch? _batch;
     private BatchScheduler? _scheduler;
     private EngineInfo? _info;
+    private TurnPolicy? _policy;
 
     /// <summary>Creates the worker; nothing is loaded until the host starts it.</summary>
     public ModelWorker(IModelLoader loader, IOptions<TokenSkipServerOptions> options, ServerMetrics metrics, TimeProvider time,
@@ -79,6 +81,13 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     /// <inheritdoc />
     /// <exception cref="ModelUnavailableException">The model is not loaded.</exception>
     public EngineInfo Info => State == WorkerState.Loading || _info is null ? throw NotReady() : _info;
+
+    /// <summary>
+    /// How every door of this server speaks to the model (prompt, defaults, report); its planner is shared with in-process
+    /// clients over this worker (<see cref="TurnPolicy.For(IGenerationEngine, TurnPolicyOptions?)"/>).
+    /// </summary>
+    /// <exception cref="ModelUnavailableException">The model is not loaded.</exception>
+    public TurnPolicy Policy => State == WorkerState.Loading || _policy is null ? throw NotReady() : _policy;
 
     /// <summary>When the model finished loading, or null before.</summary>
     public DateTimeOffset? LoadedAt { get; private set; }
@@ -290,7 +299,13 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
 
         _scheduler = new BatchScheduler(_batch, _queue, _metrics, _time, _options.RequestTimeout,
             active => BeforeStep?.Invoke(active), _logger);
-        _info = new EngineInfo(_model.ModelId, _model.Family, _batch.SlotTokens);
+        _info = new EngineInfo(_model.ModelId, _model.Family, _batch.SlotTokens) { Card = _model.Card };
+        var tokenizer = _model.Tokenizer;
+        _policy = TurnPolicy.For(this, _info, text => tokenizer.Encode(text).Count, new TurnPolicyOptions
+        {
+            DefaultCompressionRatio = _options.DefaultCompressionRatio is { } gamma ? TurnPolicy.CheckRatio(gamma) : null,
+            DefaultMaxOutputTokens = _options.DefaultMaxTokens,
+        });
         LoadedAt = _time.GetUtcNow();
         Interlocked.CompareExchange(ref _state, (int)WorkerState.Ready, (int)WorkerState.Loading);
         _loaded.TrySetResult(true);

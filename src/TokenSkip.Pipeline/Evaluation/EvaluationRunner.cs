@@ -1,3 +1,4 @@
+using TokenSkip.Core.Compression;
 using TokenSkip.Core.Answers;
 using TokenSkip.Core.Prompts;
 
@@ -152,7 +153,7 @@ public sealed class EvaluationRunner
                 Reference = sample.Answer,
                 Prediction = score.Prediction,
                 Correct = score.IsCorrect,
-                CotTokens = model.CountTokens(ChainOfThoughtText.From(completion.Text)),
+                CotTokens = model.CountTokens(AnswerSuffix.Split(completion.Text).Body),
                 GeneratedTokens = completion.GeneratedTokens,
                 MaxNewTokens = limit,
                 FinishReason = completion.FinishReason == Core.Generation.FinishReason.Stop ? "stop" : "length",

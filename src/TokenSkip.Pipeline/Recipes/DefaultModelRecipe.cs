@@ -160,7 +160,7 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
         };
         var examples = JsonLines.Read<WordProblem>(train)
             .Select(p => SftSampleRenderer.FromAlpaca(TokenSkipPromptBuilder.BuildTrainingRecord(
-                p.Question, ChainOfThoughtText.From(p.Cot), p.Answer, CompressionRatio.Uncompressed), Family))
+                p.Question, AnswerSuffix.Split(p.Cot).Body, p.Answer, CompressionRatio.Uncompressed), Family))
             .Select(s => TrainingExample.Encode(s, tokenizer))
             .ToList();
         var steps = (int)Math.Ceiling(options.BaseEpochs * examples.Count / options.BaseBatchSize);

@@ -1,3 +1,4 @@
+using TokenSkip.Core.Compression;
 using System.Globalization;
 using TokenSkip.Core.Answers;
 using TokenSkip.Core.IO;
@@ -38,7 +39,7 @@ public static class FilterStage
                 continue;
             }
 
-            var cot = ChainOfThoughtText.From(trajectory.Output);
+            var cot = AnswerSuffix.Split(trajectory.Output).Body;
             var tokens = targetTokenizer.Encode(cot).Count;
             if (tokens > options.MaxCotTokens)
             {

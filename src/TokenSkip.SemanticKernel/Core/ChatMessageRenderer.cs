@@ -11,32 +11,9 @@ namespace TokenSkip.SemanticKernel;
 /// </summary>
 internal static class ChatMessageRenderer
 {
-    public static List<PromptMessage> ToPromptMessages(IEnumerable<ChatMessage> messages, string? instructions)
-    {
-        var turns = new List<PromptMessage>();
-        if (!string.IsNullOrEmpty(instructions))
-        {
-            turns.Add(new PromptMessage(PromptMessage.SystemRole, instructions));
-        }
-
-        foreach (var message in messages)
-        {
-            turns.Add(new PromptMessage(RoleOf(message.Role), TextOf(message)));
-        }
-
-        // Instructions and a leading system message share the one system turn both templates allow.
-        if (turns.Count > 1 && turns[0].Role == PromptMessage.SystemRole && turns[1].Role == PromptMessage.SystemRole)
-        {
-            turns[0] = turns[0] with { Content = turns[0].Content + "\n\n" + turns[1].Content };
-            turns.RemoveAt(1);
-        }
-
-        return turns;
-    }
-
-    /// <summary>The text of the last user turn (the question a budget is planned for); empty when there is none.</summary>
-    public static string LastUserText(IReadOnlyList<PromptMessage> turns) =>
-        turns.LastOrDefault(t => t.Role == PromptMessage.UserRole)?.Content ?? string.Empty;
+    /// <summary>The conversation as prompt turns (instructions travel separately, to the turn policy).</summary>
+    public static List<PromptMessage> ToPromptMessages(IEnumerable<ChatMessage> messages) =>
+        [.. messages.Select(message => new PromptMessage(RoleOf(message.Role), TextOf(message)))];
 
     private static string RoleOf(ChatRole role) =>
         role == ChatRole.System ? PromptMessage.SystemRole

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TokenSkip.Core.Calibration;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Text;
@@ -16,52 +17,94 @@ namespace TokenSkip.SemanticKernel;
 /// server. The prompt is sent already rendered, so γ reaches the model exactly as TokenSkip trained it.
 /// </summary>
 /// <remarks>
-/// Sends <c>max_tokens</c>, <c>temperature</c>, <c>top_p</c>, <c>seed</c>, <c>stop</c>, and, only when they differ from
-/// their neutral values, the <c>top_k</c>, <c>repetition_penalty</c> and <c>stop_token_ids</c> extensions vLLM and
-/// llama.cpp understand. Usage comes from the stream's <c>usage</c> object (requested with
-/// <c>stream_options.include_usage</c>); a server that sends none is charged one token per streamed chunk and 0 prompt
-/// tokens. <see cref="CountTokens"/> has no tokenizer here and estimates one token per four characters.
+/// <para>
+/// On first use it reads <c>GET {endpoint}/models</c>: the served context length (<c>max_model_len</c>, as vLLM and
+/// <c>tokenskip serve</c> report it) and, from <c>tokenskip serve</c>, the model's card, so the turn policy renders the
+/// same prompt at the same default γ as the server itself would. A server that does not answer leaves the values given
+/// to the constructor (32,768 tokens, no card).
+/// </para>
+/// <para>
+/// Sends <c>max_tokens</c> only when the caller (or a budget) set a limit, so the server's own default and context apply
+/// otherwise; <c>temperature</c>, <c>top_p</c>, <c>seed</c>, <c>stop</c>, and, only when they differ from their neutral
+/// values, the <c>top_k</c>, <c>repetition_penalty</c> and <c>stop_token_ids</c> extensions vLLM and llama.cpp understand.
+/// To <c>tokenskip serve</c> the prompt goes with its message-content marks (<see cref="MessageContent"/>), so typed
+/// special-token text stays text there too; other servers get plain text. Usage comes from the stream's <c>usage</c> object
+/// (requested with <c>stream_options.include_usage</c>); a server that sends none is charged one token per streamed chunk and
+/// 0 prompt tokens. <see cref="CountTokens"/> has no tokenizer here and estimates one token per four characters.
+/// </para>
 /// </remarks>
-public sealed class OpenAICompatibleEngine : IGenerationEngine
+public sealed class OpenAICompatibleEngine : IGenerationEngine, IDisposable
 {
+    private const int DefaultContextLength = 32768;
+    private static readonly TimeSpan DiscoveryTimeout = TimeSpan.FromSeconds(10);
+
     private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
     private readonly string? _apiKey;
+    private readonly ModelFamily _family;
+    private readonly int? _contextLength;
+    private readonly SemaphoreSlim _discoveryGate = new(1, 1);
+    private (EngineInfo Info, bool IsTokenSkipServer)? _discovered;
 
     /// <summary>Creates an engine for <paramref name="modelId"/> served at <paramref name="endpoint"/> (the API root, e.g. <c>http://host:8000/v1</c>).</summary>
-    /// <param name="endpoint">The API root; <c>completions</c> is appended to it.</param>
+    /// <param name="endpoint">The API root; <c>completions</c> and <c>models</c> are appended to it.</param>
     /// <param name="modelId">The served model name.</param>
     /// <param name="family">The model's prompt family (chat template and TokenSkip format).</param>
-    /// <param name="httpClient">The HTTP client to use; null creates one.</param>
+    /// <param name="httpClient">The HTTP client to use (not disposed here); null creates one, disposed with this engine.</param>
     /// <param name="apiKey">Sent as a bearer token when given.</param>
-    /// <param name="contextLength">The model's context length, reported in <see cref="Info"/>.</param>
+    /// <param name="contextLength">The model's context length; null reads it from the server (<c>max_model_len</c>).</param>
     public OpenAICompatibleEngine(Uri endpoint, string modelId, ModelFamily family, HttpClient? httpClient = null,
-        string? apiKey = null, int contextLength = 32768)
+        string? apiKey = null, int? contextLength = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        if (contextLength is < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, "the context length must be at least 2 tokens");
+        }
+
         Endpoint = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+        ModelId = modelId;
+        _ownsHttp = httpClient is null;
         _http = httpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         _apiKey = apiKey;
-        Info = new EngineInfo(modelId, family, contextLength);
+        _family = family;
+        _contextLength = contextLength;
     }
 
     /// <summary>The API root requests go to.</summary>
     public Uri Endpoint { get; }
 
+    /// <summary>The served model name.</summary>
+    public string ModelId { get; }
+
     /// <inheritdoc />
-    public EngineInfo Info { get; }
+    /// <remarks>The first read asks the server's <c>/models</c> (once, within 10 seconds).</remarks>
+    public EngineInfo Info => Task.Run(() => DiscoveredAsync(CancellationToken.None)).GetAwaiter().GetResult().Info;
 
     /// <inheritdoc />
     public int CountTokens(string text) => (text.Length + 3) / 4;
+
+    /// <summary>Disposes the HTTP client if this engine created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+
+        _discoveryGate.Dispose();
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         request.Validate();
+        var toTokenSkip = (await DiscoveredAsync(cancellationToken).ConfigureAwait(false)).IsTokenSkipServer;
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(Endpoint, "completions"))
         {
-            Content = new StringContent(Body(request).ToJsonString(), Encoding.UTF8, "application/json"),
+            Content = new StringContent(Body(request, toTokenSkip).ToJsonString(), Encoding.UTF8, "application/json"),
         };
         if (!string.IsNullOrEmpty(_apiKey))
         {
@@ -120,19 +163,25 @@ public sealed class OpenAICompatibleEngine : IGenerationEngine
         yield return new GenerationUpdate(0, null, string.Empty, finish ?? FinishReason.Stop, usage ?? new GenerationUsage(0, chunks));
     }
 
-    private JsonObject Body(GenerationRequest request)
+    private JsonObject Body(GenerationRequest request, bool keepMarks)
     {
         var options = request.Options;
         var body = new JsonObject
         {
-            ["model"] = Info.ModelId,
-            ["prompt"] = request.PromptText is { } text ? JsonValue.Create(MessageContent.Unmark(text)) : new JsonArray(request.PromptIds!.Select(id => (JsonNode)id).ToArray()),
-            ["max_tokens"] = options.MaxNewTokens,
+            ["model"] = ModelId,
+            ["prompt"] = request.PromptText is { } text
+                ? JsonValue.Create(keepMarks ? text : MessageContent.Unmark(text))
+                : new JsonArray(request.PromptIds!.Select(id => (JsonNode)id).ToArray()),
             ["temperature"] = options.Temperature,
             ["top_p"] = options.TopP,
             ["stream"] = true,
             ["stream_options"] = new JsonObject { ["include_usage"] = true },
         };
+        if (request.MaxNewTokensRequested)
+        {
+            body["max_tokens"] = options.MaxNewTokens;
+        }
+
         if (options.Seed is { } seed)
         {
             body["seed"] = seed;
@@ -159,6 +208,72 @@ public sealed class OpenAICompatibleEngine : IGenerationEngine
         }
 
         return body;
+    }
+
+    // What the server said is kept; a server that could not be reached is asked again next time.
+    private async Task<(EngineInfo Info, bool IsTokenSkipServer)> DiscoveredAsync(CancellationToken cancellationToken)
+    {
+        await _discoveryGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_discovered is { } known)
+            {
+                return known;
+            }
+
+            var (info, isTokenSkip, answered) = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
+            if (answered)
+            {
+                _discovered = (info, isTokenSkip);
+            }
+
+            return (info, isTokenSkip);
+        }
+        finally
+        {
+            _discoveryGate.Release();
+        }
+    }
+
+    private async Task<(EngineInfo Info, bool IsTokenSkipServer, bool Answered)> DiscoverAsync(CancellationToken cancellationToken)
+    {
+        var fallback = new EngineInfo(ModelId, _family, _contextLength ?? DefaultContextLength);
+        try
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(Endpoint, "models"));
+            if (!string.IsNullOrEmpty(_apiKey))
+            {
+                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(DiscoveryTimeout);
+            using var response = await _http.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return (fallback, false, true);
+            }
+
+            var entry = (JsonNode.Parse(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false))?["data"] as JsonArray)?
+                .FirstOrDefault(m => m?["id"]?.GetValue<string>() == ModelId);
+            if (entry is null)
+            {
+                return (fallback, false, true);
+            }
+
+            var served = entry["max_model_len"] is JsonValue length && length.TryGetValue<int>(out var tokens) && tokens > 1 ? tokens : (int?)null;
+            var card = entry["tokenskip"] is JsonObject json ? json.Deserialize<ModelCard>() : null;
+            return (fallback with { ContextLength = _contextLength ?? served ?? DefaultContextLength, Card = card },
+                entry["owned_by"]?.GetValue<string>() == "tokenskip", true);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (fallback, false, false); // not reachable (yet): keep the given values for now
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return (fallback, false, true); // an answer we cannot read: keep the given values
+        }
     }
 
     private static GenerationUsage? ReadUsage(JsonNode? usage) =>

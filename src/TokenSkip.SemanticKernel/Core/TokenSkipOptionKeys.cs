@@ -1,26 +1,32 @@
+using TokenSkip.Core.Turns;
+
 namespace TokenSkip.SemanticKernel;
 
 /// <summary>
 /// The keys TokenSkip reads from <c>ChatOptions.AdditionalProperties</c> (and, through Semantic Kernel, from
-/// <c>PromptExecutionSettings.ExtensionData</c>) and writes into responses' <c>AdditionalProperties</c>.
+/// <c>PromptExecutionSettings.ExtensionData</c>) and writes into responses' <c>AdditionalProperties</c>: the names of
+/// <see cref="TurnReportKeys"/>, the one home of these names, which the server uses as JSON fields.
 /// </summary>
 public static class TokenSkipOptionKeys
 {
     /// <summary>The compression ratio γ for a call: a number in [0.5, 1.0] (double, int, decimal or invariant-culture string).</summary>
-    public const string CompressionRatio = "compression_ratio";
+    public const string CompressionRatio = TurnReportKeys.CompressionRatio;
 
     /// <summary>The completion-token budget for a call: a whole number of tokens, at least 1.</summary>
-    public const string TokenBudget = "token_budget";
+    public const string TokenBudget = TurnReportKeys.TokenBudget;
 
     /// <summary>Response only: the planner's prediction, in tokens, for the γ it chose (set when γ was planned).</summary>
-    public const string PredictedTokens = "predicted_tokens";
+    public const string PredictedTokens = TurnReportKeys.PredictedTokens;
 
     /// <summary>Response only: the planner's explanation of its choice (set when γ was planned).</summary>
-    public const string BudgetExplanation = "budget_explanation";
+    public const string BudgetExplanation = TurnReportKeys.BudgetExplanation;
 
     /// <summary>Response only: true when the planner found no γ that fits and fell back to γ = 0.5 with a hard cap.</summary>
-    public const string BudgetFallback = "budget_fallback";
+    public const string BudgetFallback = TurnReportKeys.BudgetFallback;
 
     /// <summary>Response only: true when a budget middleware answered without calling the model because nothing was left.</summary>
-    public const string BudgetExhausted = "token_budget_exhausted";
+    public const string BudgetExhausted = TurnReportKeys.BudgetExhausted;
+
+    /// <summary>Response only: where instructions went in TokenSkip's prompt (<see cref="InstructionPlacements"/> names).</summary>
+    public const string InstructionsPlacement = TurnReportKeys.Instructions;
 }

@@ -11,6 +11,36 @@ namespace Microsoft.SemanticKernel;
 /// </summary>
 public static class TokenSkipKernelBuilderExtensions
 {
+    /// <summary>Adds a TokenSkip chat client over a model folder, loaded on first use and owned by the kernel's services.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="modelPath">The model folder, e.g. <c>DefaultModel.Require()</c>.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    /// <param name="adapterPath">A PEFT LoRA adapter folder merged into the model, or null.</param>
+    public static IKernelBuilder AddTokenSkipChatClient(this IKernelBuilder builder, string modelPath,
+        TokenSkipChatClientOptions? options = null, string? serviceId = null, string? adapterPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTokenSkipChatClient(modelPath, options, serviceId, adapterPath);
+        return builder;
+    }
+
+    /// <summary>Adds a TokenSkip chat completion service over a model folder, loaded on first use and owned by the kernel's services.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="modelPath">The model folder, e.g. <c>DefaultModel.Require()</c>.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    /// <param name="adapterPath">A PEFT LoRA adapter folder merged into the model, or null.</param>
+    /// <param name="configure">Adds middleware to the pipeline's builder (OpenTelemetry, logging, caching).</param>
+    public static IKernelBuilder AddTokenSkipChatCompletion(this IKernelBuilder builder, string modelPath,
+        TokenSkipChatClientOptions? options = null, string? serviceId = null, string? adapterPath = null,
+        Action<Microsoft.Extensions.AI.ChatClientBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTokenSkipChatCompletion(modelPath, options, serviceId, adapterPath, configure: configure);
+        return builder;
+    }
+
     /// <summary>Adds a TokenSkip chat client over an engine the caller owns.</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="engine">The engine.</param>

@@ -1,27 +1,51 @@
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Models.Runtime;
 using TokenSkip.SemanticKernel;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Registers TokenSkip models as keyed singletons (key: <c>serviceId</c>), either as an <see cref="IChatClient"/> or,
-/// adapted with <c>AsChatCompletionService()</c>, as an <see cref="IChatCompletionService"/>. Both are built as one
-/// pipeline: Semantic Kernel function invocation → <see cref="TokenBudgetChatClient"/> → <see cref="PromptToolCallingChatClient"/>
-/// → <see cref="TokenSkipChatClient"/>, so budgets see every round trip of a tool loop.
+/// Registers TokenSkip models like Semantic Kernel's own connectors, as keyed singletons (key: <c>serviceId</c>): an
+/// <see cref="IChatClient"/> (<c>AddTokenSkipChatClient</c>, returning the <see cref="ChatClientBuilder"/> so you can add
+/// <c>UseOpenTelemetry()</c>, <c>UseLogging()</c> or caching) or an <see cref="IChatCompletionService"/>
+/// (<c>AddTokenSkipChatCompletion</c>, with a <c>configure</c> callback for the same builder). Both are one pipeline:
+/// Semantic Kernel function invocation → <see cref="TokenBudgetChatClient"/> → <see cref="PromptToolCallingChatClient"/> →
+/// anything you add → <see cref="TokenSkipChatClient"/>, so budgets see every round trip of a tool loop. Function
+/// invocation is already in it: do not add a second layer with <c>UseFunctionInvocation()</c>.
 /// </summary>
+/// <remarks>
+/// The model comes from a folder (<c>modelPath</c>, with an optional PEFT <c>adapterPath</c>: loaded on first use, owned and
+/// disposed by the container, its <c>tokenskip.json</c> card read), an engine you own, an engine factory (owned), or a
+/// remote OpenAI-compatible endpoint (the connector owns only an <see cref="HttpClient"/> it created itself).
+/// </remarks>
 public static class TokenSkipServiceCollectionExtensions
 {
+    /// <summary>Adds a TokenSkip chat client over a model folder (Hugging Face layout), loaded on first use and owned by the container.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="modelPath">The model folder, e.g. <c>DefaultModel.Require()</c>.</param>
+    /// <param name="options">Client defaults (γ, output cap, instruction placement).</param>
+    /// <param name="serviceId">The key to register under; null for the default registration.</param>
+    /// <param name="adapterPath">A PEFT LoRA adapter folder merged into the model, or null.</param>
+    /// <param name="loadOptions">Device and precision; null for the CPU defaults.</param>
+    /// <returns>The pipeline's builder, to add middleware (OpenTelemetry, logging, caching).</returns>
+    public static ChatClientBuilder AddTokenSkipChatClient(this IServiceCollection services, string modelPath,
+        TokenSkipChatClientOptions? options = null, string? serviceId = null, string? adapterPath = null, ModelLoadOptions? loadOptions = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return services.AddTokenSkipChatClient(FolderEngine(modelPath, adapterPath, loadOptions, ref options), options, serviceId, ownsEngine: true);
+    }
+
     /// <summary>Adds a TokenSkip chat client over an engine the caller owns (e.g. <c>LocalGenerationEngine.Load(folder)</c>).</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="engine">The engine.</param>
-    /// <param name="options">Client defaults (γ, output cap, model card for the planner).</param>
+    /// <param name="options">Client defaults (γ, output cap, model card for a plain engine).</param>
     /// <param name="serviceId">The key to register under; null for the default registration.</param>
-    public static IServiceCollection AddTokenSkipChatClient(this IServiceCollection services, IGenerationEngine engine,
+    /// <returns>The pipeline's builder.</returns>
+    public static ChatClientBuilder AddTokenSkipChatClient(this IServiceCollection services, IGenerationEngine engine,
         TokenSkipChatClientOptions? options = null, string? serviceId = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -33,11 +57,16 @@ public static class TokenSkipServiceCollectionExtensions
     /// <param name="engineFactory">Creates the engine, e.g. <c>_ => LocalGenerationEngine.Load(folder)</c>.</param>
     /// <param name="options">Client defaults.</param>
     /// <param name="serviceId">The key to register under.</param>
-    public static IServiceCollection AddTokenSkipChatClient(this IServiceCollection services,
+    /// <returns>The pipeline's builder.</returns>
+    public static ChatClientBuilder AddTokenSkipChatClient(this IServiceCollection services,
         Func<IServiceProvider, IGenerationEngine> engineFactory, TokenSkipChatClientOptions? options = null, string? serviceId = null) =>
         services.AddTokenSkipChatClient(engineFactory, options, serviceId, ownsEngine: true);
 
-    /// <summary>Adds a TokenSkip chat client for a model served by a remote OpenAI-compatible completions endpoint.</summary>
+    /// <summary>
+    /// Adds a TokenSkip chat client for a model served by a remote OpenAI-compatible completions endpoint (vLLM, llama.cpp's
+    /// server, <c>tokenskip serve</c>). The served context length and, from <c>tokenskip serve</c>, the model card are read
+    /// from the server's <c>/models</c>.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="endpoint">The API root, e.g. <c>http://localhost:8000/v1</c>.</param>
     /// <param name="modelId">The served model name.</param>
@@ -45,66 +74,126 @@ public static class TokenSkipServiceCollectionExtensions
     /// <param name="apiKey">Bearer token, if the server needs one.</param>
     /// <param name="options">Client defaults.</param>
     /// <param name="serviceId">The key to register under.</param>
-    /// <param name="httpClient">The HTTP client; null creates one.</param>
-    public static IServiceCollection AddTokenSkipChatClient(this IServiceCollection services, Uri endpoint, string modelId,
+    /// <param name="httpClient">The HTTP client (yours: not disposed); null creates one, disposed with the container.</param>
+    /// <returns>The pipeline's builder.</returns>
+    public static ChatClientBuilder AddTokenSkipChatClient(this IServiceCollection services, Uri endpoint, string modelId,
         ModelFamily family, string? apiKey = null, TokenSkipChatClientOptions? options = null, string? serviceId = null,
         HttpClient? httpClient = null) =>
-        services.AddTokenSkipChatClient(_ => new OpenAICompatibleEngine(endpoint, modelId, family, httpClient, apiKey), options, serviceId, ownsEngine: false);
+        services.AddTokenSkipChatClient(_ => new OpenAICompatibleEngine(endpoint, modelId, family, httpClient, apiKey), options, serviceId, ownsEngine: true);
+
+    /// <summary>Adds a TokenSkip chat completion service over a model folder, loaded on first use and owned by the container.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="modelPath">The model folder, e.g. <c>DefaultModel.Require()</c>.</param>
+    /// <param name="options">Client defaults (γ, output cap, instruction placement, model card for a plain engine).</param>
+    /// <param name="serviceId">The key to register under; null for the default registration.</param>
+    /// <param name="adapterPath">A PEFT LoRA adapter folder merged into the model, or null.</param>
+    /// <param name="loadOptions">Device and precision; null for the CPU defaults.</param>
+    /// <returns>The service collection.</returns>
+    /// <param name="configure">Adds middleware to the pipeline's builder (OpenTelemetry, logging, caching).</param>
+    public static IServiceCollection AddTokenSkipChatCompletion(this IServiceCollection services, string modelPath,
+        TokenSkipChatClientOptions? options = null, string? serviceId = null, string? adapterPath = null, ModelLoadOptions? loadOptions = null,
+        Action<ChatClientBuilder>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return services.AddTokenSkipChatCompletion(FolderEngine(modelPath, adapterPath, loadOptions, ref options), options, serviceId, ownsEngine: true, configure);
+    }
 
     /// <summary>Adds a TokenSkip chat completion service over an engine the caller owns.</summary>
-    /// <inheritdoc cref="AddTokenSkipChatClient(IServiceCollection, IGenerationEngine, TokenSkipChatClientOptions?, string?)"/>
+    /// <param name="services">The service collection.</param>
+    /// <param name="engine">The engine.</param>
+    /// <param name="options">Client defaults (γ, output cap, instruction placement, model card for a plain engine).</param>
+    /// <param name="serviceId">The key to register under; null for the default registration.</param>
+    /// <returns>The service collection.</returns>
+    /// <param name="configure">Adds middleware to the pipeline's builder.</param>
     public static IServiceCollection AddTokenSkipChatCompletion(this IServiceCollection services, IGenerationEngine engine,
-        TokenSkipChatClientOptions? options = null, string? serviceId = null)
+        TokenSkipChatClientOptions? options = null, string? serviceId = null, Action<ChatClientBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        return services.AddTokenSkipChatCompletion(_ => engine, options, serviceId, ownsEngine: false);
+        return services.AddTokenSkipChatCompletion(_ => engine, options, serviceId, ownsEngine: false, configure);
     }
 
     /// <summary>Adds a TokenSkip chat completion service whose engine the container creates (and disposes).</summary>
-    /// <inheritdoc cref="AddTokenSkipChatClient(IServiceCollection, Func{IServiceProvider, IGenerationEngine}, TokenSkipChatClientOptions?, string?)"/>
+    /// <param name="services">The service collection.</param>
+    /// <param name="engineFactory">Creates the engine, e.g. <c>_ => LocalGenerationEngine.Load(folder)</c>.</param>
+    /// <param name="options">Client defaults (γ, output cap, instruction placement, model card for a plain engine).</param>
+    /// <param name="serviceId">The key to register under; null for the default registration.</param>
+    /// <returns>The service collection.</returns>
+    /// <param name="configure">Adds middleware to the pipeline's builder.</param>
     public static IServiceCollection AddTokenSkipChatCompletion(this IServiceCollection services,
-        Func<IServiceProvider, IGenerationEngine> engineFactory, TokenSkipChatClientOptions? options = null, string? serviceId = null) =>
-        services.AddTokenSkipChatCompletion(engineFactory, options, serviceId, ownsEngine: true);
+        Func<IServiceProvider, IGenerationEngine> engineFactory, TokenSkipChatClientOptions? options = null, string? serviceId = null,
+        Action<ChatClientBuilder>? configure = null) =>
+        services.AddTokenSkipChatCompletion(engineFactory, options, serviceId, ownsEngine: true, configure);
 
     /// <summary>Adds a TokenSkip chat completion service for a model served by a remote OpenAI-compatible completions endpoint.</summary>
-    /// <inheritdoc cref="AddTokenSkipChatClient(IServiceCollection, Uri, string, ModelFamily, string?, TokenSkipChatClientOptions?, string?, HttpClient?)"/>
+    /// <param name="services">The service collection.</param>
+    /// <param name="endpoint">The API root, e.g. <c>http://localhost:8000/v1</c>.</param>
+    /// <param name="modelId">The served model name.</param>
+    /// <param name="family">The model's prompt family.</param>
+    /// <param name="apiKey">Bearer token, if the server needs one.</param>
+    /// <param name="options">Client defaults (γ, output cap, instruction placement, model card for a plain engine).</param>
+    /// <param name="serviceId">The key to register under; null for the default registration.</param>
+    /// <param name="httpClient">The HTTP client (yours: not disposed); null creates one, disposed with the container.</param>
+    /// <returns>The service collection.</returns>
+    /// <param name="configure">Adds middleware to the pipeline's builder.</param>
     public static IServiceCollection AddTokenSkipChatCompletion(this IServiceCollection services, Uri endpoint, string modelId,
         ModelFamily family, string? apiKey = null, TokenSkipChatClientOptions? options = null, string? serviceId = null,
-        HttpClient? httpClient = null) =>
-        services.AddTokenSkipChatCompletion(_ => new OpenAICompatibleEngine(endpoint, modelId, family, httpClient, apiKey), options, serviceId, ownsEngine: false);
+        HttpClient? httpClient = null, Action<ChatClientBuilder>? configure = null) =>
+        services.AddTokenSkipChatCompletion(_ => new OpenAICompatibleEngine(endpoint, modelId, family, httpClient, apiKey), options, serviceId,
+            ownsEngine: true, configure);
 
     /// <summary>
-    /// The pipeline both registrations use: function invocation outermost, then budgets, prompt-based tool calling and
-    /// the model. Exposed so that hosts can build it by hand.
+    /// The pipeline both registrations use, unbuilt: function invocation outermost, then budgets and prompt-based tool
+    /// calling; what you add with <c>Use</c> sits between them and the model. Exposed so that hosts can build it by hand.
     /// </summary>
-    public static IChatClient BuildTokenSkipPipeline(IGenerationEngine engine, TokenSkipChatClientOptions? options, IServiceProvider? services = null)
+    public static ChatClientBuilder CreateTokenSkipPipeline(Func<IServiceProvider, IGenerationEngine> engineOf, TokenSkipChatClientOptions? options)
     {
-        var loggerFactory = services?.GetService<ILoggerFactory>();
-        return new TokenSkipChatClient(engine, options)
-            .AsBuilder()
-            .UseKernelFunctionInvocation(loggerFactory)
+        ArgumentNullException.ThrowIfNull(engineOf);
+        return new ChatClientBuilder(services => new TokenSkipChatClient(engineOf(services), options?.Clone()))
+            .UseKernelFunctionInvocation()
             .UseTokenBudget()
-            .UsePromptToolCalling()
-            .Build(services);
+            .UsePromptToolCalling();
     }
 
-    private static IServiceCollection AddTokenSkipChatClient(this IServiceCollection services,
+    /// <summary>The pipeline both registrations use, built over <paramref name="engine"/>.</summary>
+    public static IChatClient BuildTokenSkipPipeline(IGenerationEngine engine, TokenSkipChatClientOptions? options, IServiceProvider? services = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return CreateTokenSkipPipeline(_ => engine, options).Build(services);
+    }
+
+    private static ChatClientBuilder AddTokenSkipChatClient(this IServiceCollection services,
         Func<IServiceProvider, IGenerationEngine> engineFactory, TokenSkipChatClientOptions? options, string? serviceId, bool ownsEngine)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(engineFactory);
-        var engineOf = RegisterEngine(services, engineFactory, serviceId, ownsEngine);
-        return services.AddKeyedSingleton<IChatClient>(serviceId, (provider, _) => BuildTokenSkipPipeline(engineOf(provider), options?.Clone(), provider));
+        var builder = CreateTokenSkipPipeline(RegisterEngine(services, engineFactory, serviceId, ownsEngine), options);
+        services.AddKeyedSingleton<IChatClient>(serviceId, (provider, _) => builder.Build(provider));
+        return builder;
     }
 
     private static IServiceCollection AddTokenSkipChatCompletion(this IServiceCollection services,
-        Func<IServiceProvider, IGenerationEngine> engineFactory, TokenSkipChatClientOptions? options, string? serviceId, bool ownsEngine)
+        Func<IServiceProvider, IGenerationEngine> engineFactory, TokenSkipChatClientOptions? options, string? serviceId, bool ownsEngine,
+        Action<ChatClientBuilder>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(engineFactory);
-        var engineOf = RegisterEngine(services, engineFactory, serviceId, ownsEngine);
-        return services.AddKeyedSingleton<IChatCompletionService>(serviceId, (provider, _) =>
-            BuildTokenSkipPipeline(engineOf(provider), options?.Clone(), provider).AsChatCompletionService(provider));
+        var builder = CreateTokenSkipPipeline(RegisterEngine(services, engineFactory, serviceId, ownsEngine), options);
+        configure?.Invoke(builder);
+        return services.AddKeyedSingleton<IChatCompletionService>(serviceId, (provider, _) => builder.Build(provider).AsChatCompletionService(provider));
+    }
+
+    // The folder's card rides along in the options (a copy), unless the caller gave one.
+    private static Func<IServiceProvider, IGenerationEngine> FolderEngine(string modelPath, string? adapterPath, ModelLoadOptions? loadOptions,
+        ref TokenSkipChatClientOptions? options)
+    {
+        var chosen = options?.Clone() ?? new TokenSkipChatClientOptions();
+        options = chosen;
+        return _ =>
+        {
+            var (engine, card) = LocalModel.Load(modelPath, adapterPath, loadOptions);
+            chosen.ModelCard ??= card;
+            return engine;
+        };
     }
 
     // An engine the container creates is registered (keyed like the client) so that the container disposes it.

@@ -7,7 +7,7 @@ using TokenSkip.Core.Compression;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
-using TokenSkip.Core.Text;
+using TokenSkip.Core.Turns;
 
 namespace TokenSkip.SemanticKernel;
 
@@ -23,11 +23,14 @@ namespace TokenSkip.SemanticKernel;
 /// so γ travels in the prompt text and every feature above this client works the same.
 /// </para>
 /// <para>
+/// The prompt, defaults and report come from the <see cref="TurnPolicy"/>, the same as through the server: a model with a
+/// card gets TokenSkip's prompt at the card's default γ, a plain model its chat template unless a call names γ or a budget.
 /// Per call, <c>ChatOptions.AdditionalProperties</c> may set <c>compression_ratio</c> (γ) and <c>token_budget</c>
 /// (completion tokens): a budget caps <c>MaxOutputTokens</c>, and a budget without γ lets the <see cref="BudgetPlanner"/>
-/// choose γ. The final update's <c>AdditionalProperties</c> (on the message and the response once aggregated, and so in SK's
-/// <c>ChatMessageContent.Metadata</c>) report the γ used and the
-/// planner's reasoning, under the <see cref="TokenSkipOptionKeys"/> names.
+/// (one per engine, shared by every client over it) choose γ. <c>ChatOptions.Instructions</c> and system messages are
+/// placed as the card says. The final update's <c>AdditionalProperties</c> (on the message and the response once
+/// aggregated, and so in SK's <c>ChatMessageContent.Metadata</c>) report the γ used and the planner's reasoning, under the
+/// <see cref="TokenSkipOptionKeys"/> names.
 /// <c>ChatOptions.Tools</c> are ignored here: add <see cref="PromptToolCallingChatClient"/> to the pipeline for tools.
 /// </para>
 /// </remarks>
@@ -35,7 +38,7 @@ public sealed class TokenSkipChatClient : IChatClient
 {
     private readonly IGenerationEngine _engine;
     private readonly TokenSkipChatClientOptions _options;
-    private readonly BudgetPlanner _planner;
+    private readonly Lazy<TurnPolicy> _policy;
     private readonly ChatClientMetadata _metadata;
 
     /// <summary>Serves the model behind <paramref name="engine"/>.</summary>
@@ -50,15 +53,19 @@ public sealed class TokenSkipChatClient : IChatClient
             throw new ArgumentException($"DefaultMaxOutputTokens must be at least 1; got {_options.DefaultMaxOutputTokens}.", nameof(options));
         }
 
-        _planner = _options.Planner ?? new BudgetPlanner(_options.ModelCard, new BudgetPlannerOptions { CountTokens = engine.CountTokens });
-        _metadata = new ChatClientMetadata("tokenskip", (engine as OpenAICompatibleEngine)?.Endpoint, engine.Info.ModelId);
+        // Built on first use: a remote engine learns its context length and card from the server then.
+        _policy = new Lazy<TurnPolicy>(CreatePolicy);
+        _metadata = new ChatClientMetadata("tokenskip", (engine as OpenAICompatibleEngine)?.Endpoint, (engine as OpenAICompatibleEngine)?.ModelId ?? engine.Info.ModelId);
     }
 
     /// <summary>The engine this client generates with.</summary>
     public IGenerationEngine Engine => _engine;
 
+    /// <summary>The policy that renders prompts and plans γ for this client.</summary>
+    public TurnPolicy Policy => _policy.Value;
+
     /// <summary>The planner that chooses γ for budget-only calls.</summary>
-    public BudgetPlanner Planner => _planner;
+    public BudgetPlanner Planner => Policy.Planner;
 
     /// <inheritdoc />
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
@@ -71,32 +78,42 @@ public sealed class TokenSkipChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var call = TokenSkipCallOptions.From(options);
-        var turns = ChatMessageRenderer.ToPromptMessages(messages, options?.Instructions);
-        var question = ChatMessageRenderer.LastUserText(turns);
-        var maxTokens = options?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;
-        if (maxTokens < 1)
+        if (options?.MaxOutputTokens is < 1)
         {
-            throw new ArgumentException($"MaxOutputTokens must be at least 1; got {maxTokens}.", nameof(options));
+            throw new ArgumentException($"MaxOutputTokens must be at least 1; got {options.MaxOutputTokens}.", nameof(options));
         }
 
-        var ratio = call.Ratio ?? _options.DefaultCompressionRatio;
-        BudgetDecision? decision = null;
-        if (call.TokenBudget is { } budget)
+        var policy = Policy;
+        TurnPlan plan;
+        try
         {
-            if (call.Ratio is null)
+            plan = policy.Plan(new TurnRequest
             {
-                decision = _planner.Plan(budget, 1, question);
-                ratio = decision.Ratio;
-            }
-
-            maxTokens = Math.Min(maxTokens, Math.Max(1, decision?.MaxOutputTokens ?? budget));
+                Messages = ChatMessageRenderer.ToPromptMessages(messages),
+                Instructions = options?.Instructions,
+                CompressionRatio = call.Ratio?.Value,
+                TokenBudget = call.TokenBudget,
+                Sampling = new TurnSampling
+                {
+                    MaxOutputTokens = options?.MaxOutputTokens,
+                    Temperature = options?.Temperature,
+                    TopP = options?.TopP,
+                    TopK = options?.TopK,
+                    Seed = options?.Seed,
+                    StopSequences = options?.StopSequences?.ToArray() ?? [],
+                },
+            });
+        }
+        catch (InvalidRequestException e)
+        {
+            throw new ArgumentException($"{e.Parameter}: {e.Message}", nameof(options), e);
         }
 
-        var family = _engine.Info.Family;
         var request = new GenerationRequest
         {
-            PromptText = TokenSkipPromptBuilder.BuildPrompt(family, MessageContent.Mark(turns), ratio),
-            Options = ToGenerationOptions(options, family, maxTokens),
+            PromptText = plan.Prompt,
+            Options = plan.Options,
+            MaxNewTokensRequested = plan.MaxOutputTokensRequested,
         };
 
         var responseId = Guid.NewGuid().ToString("N");
@@ -114,11 +131,7 @@ public sealed class TokenSkipChatClient : IChatClient
             if (update.IsFinal)
             {
                 var usage = update.Usage ?? new GenerationUsage(0, 0);
-                if (update.FinishReason == FinishReason.Stop && _options.ObserveCompletions)
-                {
-                    Observe(ratio, question, completion.ToString(), usage.CompletionTokens);
-                }
-
+                policy.Complete(plan, completion.ToString(), usage.CompletionTokens, update.FinishReason ?? FinishReason.Stop);
                 var final = NewUpdate(responseId, created, [new UsageContent(new UsageDetails
                 {
                     InputTokenCount = usage.PromptTokens,
@@ -126,7 +139,7 @@ public sealed class TokenSkipChatClient : IChatClient
                     TotalTokenCount = usage.TotalTokens,
                 })]);
                 final.FinishReason = update.FinishReason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
-                final.AdditionalProperties = Report(ratio, call.TokenBudget, decision);
+                final.AdditionalProperties = Report(plan);
                 yield return final;
 
                 // ToChatResponse files properties of an update with a message id under the message (which Semantic
@@ -136,7 +149,7 @@ public sealed class TokenSkipChatClient : IChatClient
                     ResponseId = responseId,
                     CreatedAt = created,
                     ModelId = _engine.Info.ModelId,
-                    AdditionalProperties = final.AdditionalProperties.Clone(),
+                    AdditionalProperties = final.AdditionalProperties?.Clone(),
                 };
             }
         }
@@ -150,7 +163,8 @@ public sealed class TokenSkipChatClient : IChatClient
             : serviceType == typeof(ChatClientMetadata) ? _metadata
             : serviceType.IsInstanceOfType(this) ? this
             : serviceType.IsInstanceOfType(_engine) ? _engine
-            : serviceType == typeof(BudgetPlanner) ? _planner
+            : serviceType == typeof(BudgetPlanner) ? Planner
+            : serviceType == typeof(TurnPolicy) ? Policy
             : null;
     }
 
@@ -159,35 +173,17 @@ public sealed class TokenSkipChatClient : IChatClient
     {
     }
 
-    private static GenerationOptions ToGenerationOptions(ChatOptions? options, ModelFamily family, int maxTokens)
+    private TurnPolicy CreatePolicy()
     {
-        // The template's end-of-turn tokens stop generation even where a checkpoint's EOS ids omit them.
-        var stops = ChatTemplates.For(family).StopTokens.Concat(options?.StopSequences ?? []).Distinct().ToArray();
-        var generation = new GenerationOptions
+        var info = _options.ModelCard is { } card ? _engine.Info with { Card = card } : _engine.Info;
+        return TurnPolicy.For(_engine, info, _engine.CountTokens, new TurnPolicyOptions
         {
-            MaxNewTokens = maxTokens,
-            Temperature = options?.Temperature ?? 0,
-            TopP = options?.TopP ?? 1.0,
-            TopK = options?.TopK ?? 0,
-            Seed = options?.Seed is { } seed ? unchecked((int)seed) : null,
-            StopStrings = stops,
-        };
-
-        try
-        {
-            return generation.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException(e.Message, nameof(options), e);
-        }
-    }
-
-    private void Observe(CompressionRatio ratio, string question, string completion, int completionTokens)
-    {
-        var (cot, _) = AnswerSuffix.Split(completion);
-        var cotTokens = Math.Min(_engine.CountTokens(cot), completionTokens);
-        _planner.Observe(ratio, cotTokens, question, completionTokens);
+            DefaultCompressionRatio = _options.DefaultCompressionRatio,
+            DefaultMaxOutputTokens = _options.DefaultMaxOutputTokens,
+            InstructionPlacement = _options.InstructionPlacement,
+            Planner = _options.Planner,
+            ObserveCompletions = _options.ObserveCompletions,
+        });
     }
 
     private ChatResponseUpdate NewUpdate(string responseId, DateTimeOffset created, IList<AIContent> contents) =>
@@ -199,19 +195,17 @@ public sealed class TokenSkipChatClient : IChatClient
             ModelId = _engine.Info.ModelId,
         };
 
-    private static AdditionalPropertiesDictionary Report(CompressionRatio ratio, int? budget, BudgetDecision? decision)
+    private static AdditionalPropertiesDictionary? Report(TurnPlan plan)
     {
-        var report = new AdditionalPropertiesDictionary { [TokenSkipOptionKeys.CompressionRatio] = ratio.Value };
-        if (budget is { } tokens)
+        if (plan.Report.Count == 0)
         {
-            report[TokenSkipOptionKeys.TokenBudget] = tokens;
+            return null;
         }
 
-        if (decision is not null)
+        var report = new AdditionalPropertiesDictionary();
+        foreach (var (key, value) in plan.Report)
         {
-            report[TokenSkipOptionKeys.PredictedTokens] = decision.PredictedTokens;
-            report[TokenSkipOptionKeys.BudgetExplanation] = decision.Explanation;
-            report[TokenSkipOptionKeys.BudgetFallback] = !decision.FitsBudget;
+            report[key] = value;
         }
 
         return report;

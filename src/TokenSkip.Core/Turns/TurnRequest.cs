@@ -1,0 +1,22 @@
+using TokenSkip.Core.Prompts;
+
+namespace TokenSkip.Core.Turns;
+
+/// <summary>One turn as a door receives it: the conversation, TokenSkip's knobs (raw, validated by the policy) and sampling.</summary>
+public sealed record TurnRequest
+{
+    /// <summary>The conversation (system, user, assistant, tool messages), content as the caller wrote it.</summary>
+    public required IReadOnlyList<PromptMessage> Messages { get; init; }
+
+    /// <summary>An agent's instructions (MEAI's <c>ChatOptions.Instructions</c>), placed like a leading system message.</summary>
+    public string? Instructions { get; init; }
+
+    /// <summary>The requested γ, or null for the model's default; checked to lie in [0.5, 1.0].</summary>
+    public double? CompressionRatio { get; init; }
+
+    /// <summary>The completion-token budget, or null; a budget without γ lets the planner choose γ.</summary>
+    public int? TokenBudget { get; init; }
+
+    /// <summary>Sampling and length settings.</summary>
+    public TurnSampling Sampling { get; init; } = new();
+}
