@@ -96,8 +96,9 @@ public sealed class TokenSkipChatClient : IChatClient
                 Sampling = new TurnSampling
                 {
                     MaxOutputTokens = options?.MaxOutputTokens,
-                    Temperature = options?.Temperature,
-                    TopP = options?.TopP,
+                    // MEAI's knobs are floats: read them as the decimals they were written as (0.8f is 0.8, not 0.800000011).
+                    Temperature = options?.Temperature is { } temperature ? (double)(decimal)temperature : null,
+                    TopP = options?.TopP is { } topP ? (double)(decimal)topP : null,
                     TopK = options?.TopK,
                     Seed = options?.Seed,
                     StopSequences = options?.StopSequences?.ToArray() ?? [],
