@@ -181,11 +181,12 @@ public sealed class ModelWorkerTests(ServedModelFixture model)
         var tooLong = Enumerable.Repeat(Prompt("What is 2 + 3?")[0], 64).ToArray();
 
         var context = Assert.Throws<ContextLengthExceededException>(() => harness.Worker.Submit(new GenerationRequest { PromptIds = tooLong }));
-        var vocabulary = Assert.Throws<ArgumentException>(() => harness.Worker.Submit(new GenerationRequest { PromptIds = [1, 1_000_000] }));
+        var vocabulary = Assert.Throws<InvalidRequestException>(() => harness.Worker.Submit(new GenerationRequest { PromptIds = [1, 1_000_000] }));
 
         Assert.Equal(64, context.ContextTokens);
         Assert.Equal(64, harness.Worker.Info.ContextLength);
         Assert.Contains("outside the vocabulary", vocabulary.Message);
+        Assert.Equal("prompt", vocabulary.Parameter);
         Assert.Equal(0, harness.Worker.QueuedRequests);
     }
 

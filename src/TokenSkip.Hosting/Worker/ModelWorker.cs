@@ -102,7 +102,7 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     /// <exception cref="ModelUnavailableException">The model is loading, failed to load, or the server is shutting down.</exception>
     /// <exception cref="ServerBusyException">The queue is full.</exception>
     /// <exception cref="ContextLengthExceededException">The prompt does not fit the served context.</exception>
-    /// <exception cref="ArgumentException">The request is invalid (options, empty prompt, ids outside the vocabulary).</exception>
+    /// <exception cref="InvalidRequestException">The request is invalid (options, empty prompt, ids outside the vocabulary); <see cref="InvalidRequestException.Parameter"/> names the field.</exception>
     public ChannelReader<GenerationUpdate> Submit(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
