@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Logging;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Hosting.Errors;
 using TokenSkip.Hosting.Worker;
+using TokenSkip.Models.Checkpoints;
+using TokenSkip.Models.Tokenization;
 using Xunit;
 
 namespace TokenSkip.Hosting.Tests;
@@ -224,6 +227,32 @@ public sealed class ModelWorkerTests(ServedModelFixture model)
         Assert.IsType<FileNotFoundException>(harness.Worker.LoadError);
         Assert.Contains("weights.safetensors is missing", refused.Message);
         await Assert.ThrowsAsync<FileNotFoundException>(() => harness.Worker.ExecuteTask!);
+    }
+
+    public static TheoryData<Exception, bool> LoadFailures => new()
+    {
+        { new ModelFormatException("/models/m/model.safetensors", "header length 5288 is impossible for a file of 1000 bytes"), false },
+        { new TokenizerFormatException("/models/m/tokenizer.json", string.Empty, "is not valid JSON"), false },
+        { new FormatException("/models/m/tokenskip.json: invalid model card"), false },
+        { new InvalidOperationException("a bug in the loader"), true },
+    };
+
+    [Theory]
+    [MemberData(nameof(LoadFailures))]
+    public async Task AFolderProblemIsLoggedAsItsMessageAndOnlyABugWithItsStack(Exception failure, bool withStack)
+    {
+        var logs = new LogCapture();
+        using var factory = new LoggerFactory([logs]);
+        GatedModelLoader? loader = null;
+        await using var harness = await WorkerHarness.StartAsync(model.Folder, wrapLoader: inner => loader = new GatedModelLoader(inner, failure),
+            waitForModel: false, logger: factory.CreateLogger<ModelWorker>());
+        loader!.Open();
+
+        Assert.False(await harness.Worker.Loaded.WaitAsync(TimeSpan.FromSeconds(60)));
+        var entry = Assert.Single(logs.Lines, l => l.Level == LogLevel.Critical);
+
+        Assert.Equal($"The model could not be loaded{(withStack ? string.Empty : ": " + failure.Message)}", entry.Message);
+        Assert.Same(withStack ? failure : null, entry.Exception);
     }
 
     private IReadOnlyList<int> Prompt(string question) =>

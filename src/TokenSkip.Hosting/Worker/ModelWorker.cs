@@ -284,7 +284,15 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
         {
             LoadError = e;
             Volatile.Write(ref _state, (int)WorkerState.Failed);
-            LogLoadFailed(e);
+            if (ModelFolderErrors.IsFolderProblem(e))
+            {
+                LogLoadRefused(e.Message); // the message names the file and the fault; a stack trace would bury it
+            }
+            else
+            {
+                LogLoadFailed(e);
+            }
+
             return false;
         }
 
@@ -354,6 +362,9 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The model could not be loaded")]
     private partial void LogLoadFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The model could not be loaded: {Reason}")]
+    private partial void LogLoadRefused(string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The model worker stopped unexpectedly")]
     private partial void LogWorkerCrashed(Exception error);
