@@ -46,7 +46,10 @@ public static class TokenSkipServer
         return builder;
     }
 
-    /// <summary>Builds the application and maps the server's endpoints.</summary>
+    /// <summary>
+    /// Builds the application and maps the server's endpoints; error responses that would have no body (an unknown path,
+    /// a method the path does not take) get OpenAI's error JSON.
+    /// </summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -59,6 +62,9 @@ public static class TokenSkipServer
         }
 
         app.UseMiddleware<AccessLogMiddleware>();
+
+        // Routing's own 404 (unknown path) and 405 (known path, other method) have no body; give them OpenAI's error JSON.
+        app.UseStatusCodePages(StatusCodeErrorWriter.WriteAsync);
         app.MapTokenSkipServer();
         return app;
     }

@@ -88,6 +88,59 @@ internal sealed partial class ServeProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <c>tokenskip serve</c> with <paramref name="arguments"/> until it exits by itself (a start that fails) and
+    /// returns its exit code and every line it printed on stdout and stderr (logs included). Killed after 120 s.
+    /// </summary>
+    public static async Task<(int ExitCode, IReadOnlyList<string> Lines)> RunToExitAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tokenskip.dll"));
+        start.ArgumentList.Add("serve");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var lines = new List<string>();
+        void Collect(string? line)
+        {
+            if (line is not null)
+            {
+                lock (lines)
+                {
+                    lines.Add(line);
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        process.WaitForExit(); // drains the redirected streams
+        lock (lines)
+        {
+            return (process.ExitCode, lines.ToArray());
+        }
+    }
+
     /// <summary>Sends a POSIX signal (SIGINT = 2, SIGTERM = 15) to the server.</summary>
     public void Signal(int signal)
     {

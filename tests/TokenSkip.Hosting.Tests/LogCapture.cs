@@ -2,12 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace TokenSkip.Hosting.Tests;
 
-/// <summary>A logger provider that keeps every line (category, level, message) for assertions.</summary>
+/// <summary>A logger provider that keeps every line (category, level, message, exception) for assertions.</summary>
 internal sealed class LogCapture : ILoggerProvider
 {
-    private readonly List<(string Category, LogLevel Level, string Message)> _lines = [];
+    private readonly List<(string Category, LogLevel Level, string Message, Exception? Exception)> _lines = [];
 
-    public IReadOnlyList<(string Category, LogLevel Level, string Message)> Lines
+    public IReadOnlyList<(string Category, LogLevel Level, string Message, Exception? Exception)> Lines
     {
         get
         {
@@ -34,7 +34,7 @@ internal sealed class LogCapture : ILoggerProvider
         {
             lock (owner._lines)
             {
-                owner._lines.Add((category, logLevel, formatter(state, exception)));
+                owner._lines.Add((category, logLevel, formatter(state, exception), exception));
             }
         }
     }

@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Logging;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Hosting.Errors;
 using TokenSkip.Hosting.Worker;
+using TokenSkip.Models.Checkpoints;
+using TokenSkip.Models.Tokenization;
 using Xunit;
 
 namespace TokenSkip.Hosting.Tests;
@@ -181,11 +184,12 @@ public sealed class ModelWorkerTests(ServedModelFixture model)
         var tooLong = Enumerable.Repeat(Prompt("What is 2 + 3?")[0], 64).ToArray();
 
         var context = Assert.Throws<ContextLengthExceededException>(() => harness.Worker.Submit(new GenerationRequest { PromptIds = tooLong }));
-        var vocabulary = Assert.Throws<ArgumentException>(() => harness.Worker.Submit(new GenerationRequest { PromptIds = [1, 1_000_000] }));
+        var vocabulary = Assert.Throws<InvalidRequestException>(() => harness.Worker.Submit(new GenerationRequest { PromptIds = [1, 1_000_000] }));
 
         Assert.Equal(64, context.ContextTokens);
         Assert.Equal(64, harness.Worker.Info.ContextLength);
         Assert.Contains("outside the vocabulary", vocabulary.Message);
+        Assert.Equal("prompt", vocabulary.Parameter);
         Assert.Equal(0, harness.Worker.QueuedRequests);
     }
 
@@ -223,6 +227,32 @@ public sealed class ModelWorkerTests(ServedModelFixture model)
         Assert.IsType<FileNotFoundException>(harness.Worker.LoadError);
         Assert.Contains("weights.safetensors is missing", refused.Message);
         await Assert.ThrowsAsync<FileNotFoundException>(() => harness.Worker.ExecuteTask!);
+    }
+
+    public static TheoryData<Exception, bool> LoadFailures => new()
+    {
+        { new ModelFormatException("/models/m/model.safetensors", "header length 5288 is impossible for a file of 1000 bytes"), false },
+        { new TokenizerFormatException("/models/m/tokenizer.json", string.Empty, "is not valid JSON"), false },
+        { new FormatException("/models/m/tokenskip.json: invalid model card"), false },
+        { new InvalidOperationException("a bug in the loader"), true },
+    };
+
+    [Theory]
+    [MemberData(nameof(LoadFailures))]
+    public async Task AFolderProblemIsLoggedAsItsMessageAndOnlyABugWithItsStack(Exception failure, bool withStack)
+    {
+        var logs = new LogCapture();
+        using var factory = new LoggerFactory([logs]);
+        GatedModelLoader? loader = null;
+        await using var harness = await WorkerHarness.StartAsync(model.Folder, wrapLoader: inner => loader = new GatedModelLoader(inner, failure),
+            waitForModel: false, logger: factory.CreateLogger<ModelWorker>());
+        loader!.Open();
+
+        Assert.False(await harness.Worker.Loaded.WaitAsync(TimeSpan.FromSeconds(60)));
+        var entry = Assert.Single(logs.Lines, l => l.Level == LogLevel.Critical);
+
+        Assert.Equal($"The model could not be loaded{(withStack ? string.Empty : ": " + failure.Message)}", entry.Message);
+        Assert.Same(withStack ? failure : null, entry.Exception);
     }
 
     private IReadOnlyList<int> Prompt(string question) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenSkip.Hosting.Metrics;
@@ -26,7 +27,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
     public IMeterFactory Meters { get; }
 
     public static async Task<WorkerHarness> StartAsync(string folder, Action<TokenSkipServerOptions>? configure = null,
-        Func<IModelLoader, IModelLoader>? wrapLoader = null, bool waitForModel = true)
+        Func<IModelLoader, IModelLoader>? wrapLoader = null, bool waitForModel = true, ILogger<ModelWorker>? logger = null)
     {
         var options = new TokenSkipServerOptions { Model = folder, MaxBatchSize = 4, ContextTokens = 512, Threads = 1 };
         configure?.Invoke(options);
@@ -34,7 +35,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         var meters = services.GetRequiredService<IMeterFactory>();
         IModelLoader loader = new FolderModelLoader(Options.Create(options));
         var worker = new ModelWorker(wrapLoader?.Invoke(loader) ?? loader, Options.Create(options), new ServerMetrics(meters),
-            TimeProvider.System, NullLogger<ModelWorker>.Instance);
+            TimeProvider.System, logger ?? NullLogger<ModelWorker>.Instance);
         await worker.StartAsync(CancellationToken.None);
         if (waitForModel)
         {

@@ -14,6 +14,7 @@ namespace TokenSkip.Cli.Commands;
 /// configuration (appsettings.json in the working directory, <c>TokenSkip__Server__*</c> environment variables); the
 /// embedded default model is served unless a model is given. Runs until Ctrl+C / SIGTERM, then drains: new requests get
 /// 503, accepted ones finish within the shutdown timeout (or end with a clean error), the model is released, exit code 0.
+/// A model folder that cannot be loaded is one <c>error: &lt;file&gt;: &lt;what&gt;</c> line and exit code 1, as in the other commands.
 /// </summary>
 internal static class ServeCommand
 {
@@ -66,13 +67,28 @@ internal static class ServeCommand
                         : throw new ArgumentException($"--shutdown-timeout must be a number of seconds >= 0; got {seconds}");
                 }
             });
+
+            // A failed load is reported below as one line; from then on the logs would only repeat it with stack traces.
+            ModelWorker? worker = null;
+            LogSilencer.SilenceWhile(builder.Services, () => worker is { State: WorkerState.Failed });
             await using var app = TokenSkipServer.Build(builder);
             var settings = app.Services.GetRequiredService<IOptions<TokenSkipServerOptions>>().Value;
             var folder = FolderModelLoader.ResolveFolder(settings);
-            var worker = app.Services.GetRequiredService<ModelWorker>();
+            worker = app.Services.GetRequiredService<ModelWorker>();
+            var verbose = parse.GetValue(GlobalOptions.Verbose);
+
             // From here on the host owns SIGTERM/SIGINT (its console lifetime drains the worker); the command's token
             // also stops it. Either way the method returns only after the model thread has released the model.
-            await app.StartAsync(CancellationToken.None);
+            try
+            {
+                await app.StartAsync(CancellationToken.None);
+            }
+            catch (OperationCanceledException) when (worker.State == WorkerState.Failed)
+            {
+                // The load failed while the host was still starting: the failed BackgroundService stops the host, which
+                // cancels its start. It is reported below, like a load that fails later.
+            }
+
             console.Error.WriteLine($"tokenskip serve: loading {folder}");
             bool loaded;
             try
@@ -88,18 +104,16 @@ internal static class ServeCommand
             if (!loaded)
             {
                 await app.StopAsync(CancellationToken.None);
-                if (worker.LoadError is null)
-                {
-                    return 0; // stopped by a signal while loading
-                }
-
-                throw worker.LoadError;
+                // Null when stopped by a signal while loading; else "error: <file>: <what>" (the stack only with --verbose).
+                return worker.LoadError is null ? 0 : console.Fail(worker.LoadError, verbose);
             }
 
             console.Out.WriteLine($"Serving {worker.Info.ModelId} at {string.Join(", ", app.Urls)} " +
                 $"(OpenAI API under /v1{(settings.ApiKey is null ? string.Empty : ", API key required")}; health at /health/ready)");
             await app.WaitForShutdownAsync(cancellationToken);
-            return 0;
+
+            // A model thread that crashed (it logged the stack) stopped the host: that is a failure, not a clean stop.
+            return worker.ExecuteTask is { IsFaulted: true } crashed ? console.Fail(crashed.Exception!.InnerExceptions[0], verbose) : 0;
         });
         return command;
     }

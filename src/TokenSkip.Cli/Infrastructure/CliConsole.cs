@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TokenSkip.Models.Checkpoints;
+using TokenSkip.Models.Tokenization;
 
 namespace TokenSkip.Cli.Infrastructure;
 
@@ -32,7 +33,7 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
 
         var message = exception switch
         {
-            ModelFormatException or FileNotFoundException or DirectoryNotFoundException => exception.Message,
+            ModelFormatException or TokenizerFormatException or FileNotFoundException or DirectoryNotFoundException => exception.Message,
             ArgumentException argument when argument.ParamName is not null => argument.Message.Replace($" (Parameter '{argument.ParamName}')", string.Empty),
             ArgumentException or FormatException or InvalidOperationException or JsonException => exception.Message,
             _ => $"{exception.GetType().Name}: {exception.Message}",

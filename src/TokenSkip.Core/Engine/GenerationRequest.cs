@@ -25,11 +25,12 @@ public sealed record GenerationRequest
     public bool MaxNewTokensRequested { get; init; } = true;
 
     /// <summary>Checks that exactly one prompt form is given, and the options.</summary>
+    /// <exception cref="InvalidRequestException">Both or neither prompt form is set (<c>prompt</c>), or an option is invalid.</exception>
     public GenerationRequest Validate()
     {
         if ((PromptText is null) == (PromptIds is null))
         {
-            throw new ArgumentException("a generation request needs exactly one of PromptText or PromptIds");
+            throw new InvalidRequestException("prompt", "a generation request needs exactly one of PromptText or PromptIds");
         }
 
         Options.Validate();

@@ -1,3 +1,5 @@
+using TokenSkip.Core.Engine;
+
 namespace TokenSkip.Core.Generation;
 
 /// <summary>
@@ -42,37 +44,41 @@ public sealed record GenerationOptions
     /// <summary>True when decoding is greedy (temperature 0, or below <see cref="GreedyTemperature"/>).</summary>
     public bool IsGreedy => Temperature < GreedyTemperature;
 
-    /// <summary>Checks every field and throws <see cref="ArgumentException"/> naming the first invalid one.</summary>
+    /// <summary>
+    /// Checks every field and throws <see cref="InvalidRequestException"/> naming the first invalid one by its OpenAI
+    /// request name (<c>max_tokens</c>, <c>temperature</c>, <c>top_p</c>, <c>top_k</c>, <c>repetition_penalty</c>, <c>stop</c>).
+    /// </summary>
+    /// <exception cref="InvalidRequestException">A field is out of range; <see cref="InvalidRequestException.Parameter"/> names it.</exception>
     public GenerationOptions Validate()
     {
         if (MaxNewTokens < 1)
         {
-            throw new ArgumentException($"max_new_tokens must be at least 1; got {MaxNewTokens}.", nameof(MaxNewTokens));
+            throw new InvalidRequestException("max_tokens", $"max_tokens must be at least 1; got {MaxNewTokens}.");
         }
 
         if (!double.IsFinite(Temperature) || Temperature < 0)
         {
-            throw new ArgumentException($"temperature must be a finite number >= 0; got {Temperature}.", nameof(Temperature));
+            throw new InvalidRequestException("temperature", $"temperature must be a finite number >= 0; got {Temperature}.");
         }
 
         if (!double.IsFinite(TopP) || TopP <= 0 || TopP > 1)
         {
-            throw new ArgumentException($"top_p must be in (0, 1]; got {TopP}.", nameof(TopP));
+            throw new InvalidRequestException("top_p", $"top_p must be in (0, 1]; got {TopP}.");
         }
 
         if (TopK < 0)
         {
-            throw new ArgumentException($"top_k must be >= 0; got {TopK}.", nameof(TopK));
+            throw new InvalidRequestException("top_k", $"top_k must be >= 0; got {TopK}.");
         }
 
         if (!double.IsFinite(RepetitionPenalty) || RepetitionPenalty <= 0)
         {
-            throw new ArgumentException($"repetition_penalty must be > 0; got {RepetitionPenalty}.", nameof(RepetitionPenalty));
+            throw new InvalidRequestException("repetition_penalty", $"repetition_penalty must be > 0; got {RepetitionPenalty}.");
         }
 
         if (StopStrings.Any(string.IsNullOrEmpty))
         {
-            throw new ArgumentException("stop strings must not be empty.", nameof(StopStrings));
+            throw new InvalidRequestException("stop", "stop strings must not be empty.");
         }
 
         return this;

@@ -3,11 +3,16 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace TokenSkip.Hosting.Api;
 
-/// <summary>Reads a request body up to a limit; a larger body is refused with 413 before or while it is read.</summary>
+/// <summary>
+/// Reads a JSON request body up to a limit (another declared media type is refused with 415, see
+/// <see cref="RequestContentType"/>); a larger body is refused with 413 before or while it is read, and a body Kestrel
+/// cannot read (malformed chunked encoding, cut short) with 400 <c>invalid_request_body</c>.
+/// </summary>
 internal static class RequestBodyReader
 {
     public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
+        RequestContentType.Check(request);
         if (request.ContentLength > limit)
         {
             throw TooLarge(request.ContentLength.Value, limit);
@@ -36,6 +41,12 @@ internal static class RequestBodyReader
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw TooLarge(null, limit);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel could not read the body (a bad chunk size, a body shorter than its Content-Length): the client's fault.
+            throw new ApiException(e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest,
+                $"the request body could not be read: {e.Message}", null, "invalid_request_body");
         }
 
         return body.GetBuffer().AsMemory(0, (int)body.Length);

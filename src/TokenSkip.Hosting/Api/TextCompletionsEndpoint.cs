@@ -59,9 +59,7 @@ internal sealed class TextCompletionsEndpoint(ModelWorker worker, IOptions<Token
         }
         catch (Exception e) when (!http.Response.HasStarted)
         {
-            var (error, retryAfter) = ApiExceptionMapper.Map(e is ArgumentException { ParamName: "prompt" } bad
-                ? ApiException.BadRequest(bad.Message.Replace(" (Parameter 'prompt')", string.Empty, StringComparison.Ordinal), "prompt")
-                : e);
+            var (error, retryAfter) = ApiExceptionMapper.Map(e);
             await ApiErrorWriter.WriteAsync(http, error, retryAfter).ConfigureAwait(false);
         }
     }

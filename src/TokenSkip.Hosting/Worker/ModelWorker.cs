@@ -111,7 +111,7 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     /// <exception cref="ModelUnavailableException">The model is loading, failed to load, or the server is shutting down.</exception>
     /// <exception cref="ServerBusyException">The queue is full.</exception>
     /// <exception cref="ContextLengthExceededException">The prompt does not fit the served context.</exception>
-    /// <exception cref="ArgumentException">The request is invalid (options, empty prompt, ids outside the vocabulary).</exception>
+    /// <exception cref="InvalidRequestException">The request is invalid (options, empty prompt, ids outside the vocabulary); <see cref="InvalidRequestException.Parameter"/> names the field.</exception>
     public ChannelReader<GenerationUpdate> Submit(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -293,7 +293,15 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
         {
             LoadError = e;
             Volatile.Write(ref _state, (int)WorkerState.Failed);
-            LogLoadFailed(e);
+            if (ModelFolderErrors.IsFolderProblem(e))
+            {
+                LogLoadRefused(e.Message); // the message names the file and the fault; a stack trace would bury it
+            }
+            else
+            {
+                LogLoadFailed(e);
+            }
+
             return false;
         }
 
@@ -369,6 +377,9 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The model could not be loaded")]
     private partial void LogLoadFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The model could not be loaded: {Reason}")]
+    private partial void LogLoadRefused(string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The model worker stopped unexpectedly")]
     private partial void LogWorkerCrashed(Exception error);

@@ -37,9 +37,9 @@ internal sealed class TransformerConfigReader(string path, JsonElement root) : C
             KeyValueHeadCount = kvHeads,
             HeadDim = headDim,
             VocabularySize = PositiveInt("vocab_size"),
-            MaxPositions = OptionalInt("max_position_embeddings") ?? 2048,
-            RmsNormEpsilon = OptionalDouble("rms_norm_eps") ?? 1e-6,
-            RopeTheta = OptionalDouble("rope_theta") ?? 10000.0,
+            MaxPositions = OptionalPositiveInt("max_position_embeddings") ?? 2048,
+            RmsNormEpsilon = OptionalPositiveDouble("rms_norm_eps") ?? 1e-6,
+            RopeTheta = OptionalPositiveDouble("rope_theta") ?? 10000.0,
             RopeScaling = ReadRopeScaling(),
             TieWordEmbeddings = OptionalBool("tie_word_embeddings") ?? false,
             AttentionBias = architecture == ModelArchitecture.Qwen2 || (OptionalBool("attention_bias") ?? false),
@@ -133,7 +133,7 @@ internal sealed class TransformerConfigReader(string path, JsonElement root) : C
 
         return element.ValueKind switch
         {
-            JsonValueKind.Number => [element.GetInt32()],
+            JsonValueKind.Number when element.TryGetInt32(out var id) => [id],
             JsonValueKind.Array => element.EnumerateArray().Select(e => e.TryGetInt32(out var v) ? v : throw Fail("eos_token_id must hold integers")).ToArray(),
             _ => throw Fail("eos_token_id must be an integer or a list of integers"),
         };

@@ -47,7 +47,7 @@ internal sealed class EncoderConfigReader(string path, JsonElement root) : Confi
             IntermediateSize = PositiveInt("intermediate_size"),
             MaxPositions = PositiveInt("max_position_embeddings"),
             TypeVocabularySize = OptionalInt("type_vocab_size") ?? (xlmr ? 1 : 2),
-            LayerNormEpsilon = OptionalDouble("layer_norm_eps") ?? 1e-12,
+            LayerNormEpsilon = OptionalPositiveDouble("layer_norm_eps") ?? 1e-12,
             PadTokenId = OptionalInt("pad_token_id") ?? (xlmr ? 1 : 0),
             LabelCount = labels,
         };

@@ -64,7 +64,7 @@ public sealed class ContinuousBatch : IDisposable
     public bool IsActive(int slot) => _slots[slot] is not null;
 
     /// <summary>Checks that <paramref name="promptIds"/> can be generated from in one slot; safe from any thread.</summary>
-    /// <exception cref="ArgumentException">The prompt is empty, holds an id outside the vocabulary, or leaves no room in a slot.</exception>
+    /// <exception cref="TokenSkip.Core.Engine.InvalidRequestException">The prompt is empty, holds an id outside the vocabulary, or leaves no room in a slot.</exception>
     public void CheckPrompt(IReadOnlyList<int> promptIds)
     {
         ArgumentNullException.ThrowIfNull(promptIds);
@@ -76,7 +76,7 @@ public sealed class ContinuousBatch : IDisposable
     /// step that completes the prefill. At most min(<c>MaxNewTokens</c>, <see cref="SlotTokens"/> − prompt) tokens are generated.
     /// </summary>
     /// <returns>The slot, which every <see cref="GenerationUpdate.RequestIndex"/> of this sequence carries.</returns>
-    /// <exception cref="ArgumentException">The prompt or the options are invalid.</exception>
+    /// <exception cref="TokenSkip.Core.Engine.InvalidRequestException">The prompt or the options are invalid.</exception>
     /// <exception cref="InvalidOperationException">Every slot is taken.</exception>
     public int Join(IReadOnlyList<int> promptIds, GenerationOptions options)
     {

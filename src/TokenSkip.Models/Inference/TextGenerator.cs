@@ -46,7 +46,7 @@ public sealed class TextGenerator
     /// Generates continuations for several prompts at once. Results come back in the order of
     /// <paramref name="prompts"/>; updates carry the prompt's index.
     /// </summary>
-    /// <exception cref="ArgumentException">A prompt is empty, holds an id outside the vocabulary, or does not fit the context.</exception>
+    /// <exception cref="TokenSkip.Core.Engine.InvalidRequestException">A prompt is empty, holds an id outside the vocabulary, or does not fit the context.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
     public IReadOnlyList<GenerationResult> GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts,
         GenerationOptions? options = null, Action<GenerationUpdate>? onUpdate = null, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Models.Inference;
 using TorchSharp;
@@ -159,13 +160,14 @@ public sealed class ContinuousBatchTests
         using var model = TinyModels.Create();
         using var batch = new ContinuousBatch(model, null, new ContinuousBatchOptions { Slots = 1, SlotTokens = 8 });
 
-        var tooLong = Assert.Throws<ArgumentException>(() => batch.CheckPrompt(Prompts[2]));
-        var outside = Assert.Throws<ArgumentException>(() => batch.Join([1, 500], Greedy));
-        var empty = Assert.Throws<ArgumentException>(() => batch.Join([], Greedy));
+        var tooLong = Assert.Throws<InvalidRequestException>(() => batch.CheckPrompt(Prompts[2]));
+        var outside = Assert.Throws<InvalidRequestException>(() => batch.Join([1, 500], Greedy));
+        var empty = Assert.Throws<InvalidRequestException>(() => batch.Join([], Greedy));
 
         Assert.Contains("12 tokens but the model's context is 8", tooLong.Message);
         Assert.Contains("outside the vocabulary", outside.Message);
         Assert.Contains("empty", empty.Message);
+        Assert.All(new[] { tooLong, outside, empty }, e => Assert.Equal("prompt", e.Parameter));
         Assert.Equal(0, batch.ActiveCount);
         Assert.Equal(8, batch.SlotTokens);
     }

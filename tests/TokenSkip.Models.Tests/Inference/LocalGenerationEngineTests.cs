@@ -65,7 +65,7 @@ public sealed class LocalGenerationEngineTests
                 }
             }
         });
-        var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
+        var error = await Assert.ThrowsAsync<InvalidRequestException>(async () =>
         {
             await foreach (var _ in engine.GenerateAsync(new GenerationRequest { PromptIds = [500] }))
             {
@@ -73,6 +73,7 @@ public sealed class LocalGenerationEngineTests
         });
 
         Assert.Contains("outside the vocabulary", error.Message);
+        Assert.Equal("prompt", error.Parameter);
         Assert.InRange(seen, 2, 3);
     }
 }

@@ -1,3 +1,4 @@
+using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Models.Inference;
 using Xunit;
@@ -153,7 +154,7 @@ public sealed class StreamingAndStoppingTests
     }
 
     [Theory]
-    [InlineData(0, 0.0, 1.0, 0, 1.0, "max_new_tokens")]
+    [InlineData(0, 0.0, 1.0, 0, 1.0, "max_tokens")]
     [InlineData(5, -1.0, 1.0, 0, 1.0, "temperature")]
     [InlineData(5, 0.0, 0.0, 0, 1.0, "top_p")]
     [InlineData(5, 0.0, 1.0, -2, 1.0, "top_k")]
@@ -163,7 +164,8 @@ public sealed class StreamingAndStoppingTests
         using var model = TinyModels.Create();
         var options = new GenerationOptions { MaxNewTokens = maxNew, Temperature = temperature, TopP = topP, TopK = topK, RepetitionPenalty = penalty };
 
-        var error = Assert.Throws<ArgumentException>(() => new TextGenerator(model).Generate(Prompt, options));
+        var error = Assert.Throws<InvalidRequestException>(() => new TextGenerator(model).Generate(Prompt, options));
+        Assert.Equal(field, error.Parameter);
         Assert.Contains(field, error.Message);
     }
 
@@ -173,10 +175,14 @@ public sealed class StreamingAndStoppingTests
         using var model = TinyModels.Create(TinyModels.Config(maxPositions: 8));
         var generator = new TextGenerator(model);
 
-        Assert.Contains("outside the vocabulary", Assert.Throws<ArgumentException>(() => generator.Generate([1, 96])).Message);
-        Assert.Contains("token id -1", Assert.Throws<ArgumentException>(() => generator.Generate([-1])).Message);
-        Assert.Contains("context is 8 tokens", Assert.Throws<ArgumentException>(() => generator.Generate(Enumerable.Range(0, 9).ToArray())).Message);
-        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => generator.Generate(Array.Empty<int>())).Message);
+        InvalidRequestException PromptError(int[] ids) => Assert.Throws<InvalidRequestException>(() => generator.Generate(ids));
+
+        Assert.Contains("outside the vocabulary", PromptError([1, 96]).Message);
+        Assert.Contains("token id -1", PromptError([-1]).Message);
+        Assert.Contains("context is 8 tokens", PromptError([.. Enumerable.Range(0, 9)]).Message);
+        Assert.Equal("context_length_exceeded", PromptError([.. Enumerable.Range(0, 9)]).Code);
+        Assert.Contains("empty", PromptError([]).Message);
+        Assert.Equal("prompt", PromptError([]).Parameter);
         Assert.Contains("tokenizer", Assert.Throws<InvalidOperationException>(() => generator.Generate("text")).Message);
     }
 }
