@@ -15,7 +15,6 @@ internal static class ApiExceptionMapper
         ApiException api => (api, null),
         InvalidRequestException e => (ApiException.BadRequest(e.Message, e.Parameter, e.Code ?? "invalid_value"), null),
         ContextLengthExceededException e => (ApiException.BadRequest(e.Message, "messages", "context_length_exceeded"), null),
-        InvalidRequestException e => (ApiException.BadRequest(e.Message, e.Parameter, e.Code ?? "invalid_value"), null),
         ServerBusyException e => (new ApiException(429, e.Message, null, "server_busy", "rate_limit_error"), e.RetryAfter),
         ModelUnavailableException e => (new ApiException(503, e.Message, null, "model_unavailable", "service_unavailable_error"), null),
         DeadlineExceededException e => (new ApiException(504, e.Message, null, "deadline_exceeded", "timeout_error"), null),
