@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$HOME/.dotnet:$PATH"
 dotnet test TokenSkip.Agents.sln -c Release --logger "console;verbosity=normal" "$@"
+# README's C# snippet, unchanged, in a new console app that references only src/TokenSkip.SemanticKernel.
+bash scripts/check-readme-snippet.sh
