@@ -18,14 +18,13 @@ internal sealed class WorksheetAgentHost : IDisposable
     private const int HeldOutSeedBase = 900_000;
 
     private readonly LocalGenerationEngine _engine;
-    private readonly ModelCard? _card;
     private readonly IChatClient _client;
 
     private WorksheetAgentHost(LocalGenerationEngine engine, ModelCard? card)
     {
         _engine = engine;
-        _card = card;
-        var options = new TokenSkipChatClientOptions { ModelCard = card, ObserveCompletions = false };
+        // The client's turn policy plans γ for budgeted steps and learns from every step that finishes on its own.
+        var options = new TokenSkipChatClientOptions { ModelCard = card };
         _client = new TokenSkipChatClient(engine, options).AsBuilder().UseTokenBudget().Build();
     }
 
@@ -47,14 +46,13 @@ internal sealed class WorksheetAgentHost : IDisposable
     public async Task<WorksheetResult> RunWorksheetAsync(int problems, int? budget, int seed, TextWriter output, CancellationToken cancellationToken)
     {
         var worksheet = Worksheet(seed, problems);
-        var planner = NewPlanner();
-        var tokens = budget ?? DefaultBudget(planner, worksheet, _engine.CountTokens);
+        var tokens = budget ?? DefaultBudget(Planner, worksheet, _engine.CountTokens);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worksheet of {worksheet.Count} problems, budget {tokens} completion tokens"));
 
         // The run's ledger: every round trip through the pipeline's budget middleware charges it.
         using var run = TokenBudgetScope.Begin(tokens);
-        var runner = new WorksheetRunner(_client, _engine.CountTokens);
-        return await runner.RunAsync(worksheet, tokens, new PlannedPolicy(planner), step => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        var runner = new WorksheetRunner(_client);
+        return await runner.RunAsync(worksheet, tokens, new PlannedPolicy(), step => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"step {step.Index}/{worksheet.Count}  γ={step.Ratio,-4}  tokens {step.TokensUsed,4} (cap {step.MaxOutputTokens,4})  budget left {step.BudgetLeft,5}  " +
             $"{(step.Correct ? "correct" : "wrong  ")}  answer {(step.Answer.Length == 0 ? "-" : step.Answer)} (expected {step.Expected}){(step.Truncated ? "  [cut off]" : string.Empty)}")),
             cancellationToken).ConfigureAwait(false);
@@ -65,15 +63,16 @@ internal sealed class WorksheetAgentHost : IDisposable
     {
         var random = new Random(seed);
         var worksheets = Enumerable.Range(0, count).Select(i => Worksheet(seed * 1000 + i, random.Next(3, 7))).ToArray();
-        var runner = new WorksheetRunner(_client, _engine.CountTokens);
-        return await new BudgetBenchmark(runner, NewPlanner()).RunAsync(worksheets, seed, (i, results) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        var runner = new WorksheetRunner(_client);
+        return await new BudgetBenchmark(runner).RunAsync(worksheets, seed, (i, results) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"worksheet {i + 1}/{count}: budget {results[0].Budget}; {string.Join("; ", results.Select(r => $"{r.Policy} {r.Correct}/{r.Steps.Count} correct, {r.TokensUsed} tokens"))}")),
             cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _engine.Dispose();
 
-    private BudgetPlanner NewPlanner() => new(_card, new BudgetPlannerOptions { CountTokens = _engine.CountTokens });
+    // The model's one planner, shared by every client over the engine (the turn policy's).
+    private BudgetPlanner Planner => _client.GetService<BudgetPlanner>() ?? throw new InvalidOperationException("the pipeline has no TokenSkip client");
 
     private static IReadOnlyList<WorksheetProblem> Worksheet(int seed, int count) =>
         WordProblemGenerator.Generate(HeldOutSeedBase + seed, count).Select(p => new WorksheetProblem(p.Question, p.Answer)).ToArray();

@@ -62,13 +62,13 @@ public sealed class LocalModelTests : IClassFixture<LocalModelTests.TinyEngine>
     [Fact]
     public async Task ShouldKeepAWorksheetWithinItsBudgetOnTheLocalEngineAsync()
     {
-        var client = new TokenSkipChatClient(_fixture.Engine, new TokenSkipChatClientOptions { ObserveCompletions = false })
+        var planner = new BudgetPlanner(null, new BudgetPlannerOptions { CountTokens = _fixture.Engine.CountTokens, DefaultCotTokens = 40 });
+        var client = new TokenSkipChatClient(_fixture.Engine, new TokenSkipChatClientOptions { Planner = planner })
             .AsBuilder().UseTokenBudget().Build();
         var problems = WordProblemGenerator.Generate(123, 3).Select(p => new WorksheetProblem(p.Question, p.Answer)).ToArray();
-        var planner = new BudgetPlanner(null, new BudgetPlannerOptions { CountTokens = _fixture.Engine.CountTokens, DefaultCotTokens = 40 });
 
         using var run = TokenBudgetScope.Begin(60);
-        var result = await new WorksheetRunner(client, _fixture.Engine.CountTokens).RunAsync(problems, 60, new PlannedPolicy(planner));
+        var result = await new WorksheetRunner(client).RunAsync(problems, 60, new PlannedPolicy());
 
         Assert.Equal(3, result.Steps.Count);
         Assert.True(result.WithinBudget);

@@ -14,11 +14,12 @@ public sealed class WorksheetTests
         Calibration = CompressionRatio.TrainingRatios.Select(r => new RatioCalibration(r.Value, r.Value, 0.9, 100 * r.Value)).ToArray(),
     };
 
-    private static (WorksheetRunner Runner, SimulatedReasoner Engine) Create(IReadOnlyDictionary<string, (string, int)> problems)
+    private static (WorksheetRunner Runner, SimulatedReasoner Engine) Create(IReadOnlyDictionary<string, (string, int)> problems,
+        BudgetPlanner? planner = null)
     {
         var engine = new SimulatedReasoner(problems);
-        var client = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions { ObserveCompletions = false });
-        return (new WorksheetRunner(client, engine.CountTokens), engine);
+        var client = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions { ModelCard = Card, Planner = planner });
+        return (new WorksheetRunner(client), engine);
     }
 
     [Fact]
@@ -57,10 +58,10 @@ public sealed class WorksheetTests
     public async Task ShouldLetThePlannerCompressToFitAndLearnFromStepsAsync()
     {
         var problems = new Dictionary<string, (string, int)> { ["Q one?"] = ("1", 100), ["Q two?"] = ("2", 100), ["Q three?"] = ("3", 100) };
-        var (runner, _) = Create(problems);
         var planner = new BudgetPlanner(Card, new BudgetPlannerOptions { SafetyDeviations = 0 });
+        var (runner, _) = Create(problems, planner);
 
-        var result = await runner.RunAsync([new("Q one?", "1"), new("Q two?", "2"), new("Q three?", "3")], 260, new PlannedPolicy(planner));
+        var result = await runner.RunAsync([new("Q one?", "1"), new("Q two?", "2"), new("Q three?", "3")], 260, new PlannedPolicy());
 
         Assert.True(result.WithinBudget);
         // The first steps compress to leave room; the last may spend what is left.
@@ -86,9 +87,8 @@ public sealed class WorksheetTests
             at += size;
         }
 
-        var (runner, _) = Create(problems);
-        var planner = new BudgetPlanner(Card, new BudgetPlannerOptions { CountTokens = _ => 10 });
-        var summaries = await new BudgetBenchmark(runner, planner).RunAsync(worksheets, seed: 11);
+        var (runner, _) = Create(problems, new BudgetPlanner(Card, new BudgetPlannerOptions { CountTokens = _ => 10 }));
+        var summaries = await new BudgetBenchmark(runner).RunAsync(worksheets, seed: 11);
 
         var planned = summaries.Single(s => s.Policy == "planner");
         var truncated = summaries.Single(s => s.Policy == "fixed γ=1.0 + truncation");

@@ -11,10 +11,11 @@ namespace TokenSkip.Plugins.Worksheets;
 /// with per-step truncation, and fixed γ = 0.5 (uncapped) each run the worksheet within that budget.
 /// </summary>
 /// <remarks>
-/// Decoding is greedy, so the uncapped γ = 0.5 run is the γ = 0.5 cost run itself and is not repeated. The planner
-/// starts from the model card's calibration and learns only from its own finished steps, never from the cost runs.
+/// Decoding is greedy, so the uncapped γ = 0.5 run is the γ = 0.5 cost run itself and is not repeated. The planner is
+/// the client's own (one per model, starting from the card's calibration); like in production it learns from every step
+/// that finishes on its own, the cost runs included.
 /// </remarks>
-public sealed class BudgetBenchmark(WorksheetRunner runner, BudgetPlanner planner)
+public sealed class BudgetBenchmark(WorksheetRunner runner)
 {
     /// <summary>Runs every worksheet; reports each finished worksheet through <paramref name="onWorksheet"/>.</summary>
     /// <param name="worksheets">The workload.</param>
@@ -25,7 +26,7 @@ public sealed class BudgetBenchmark(WorksheetRunner runner, BudgetPlanner planne
         Action<int, IReadOnlyList<WorksheetResult>>? onWorksheet = null, CancellationToken cancellationToken = default)
     {
         var random = new Random(seed);
-        var planned = new PlannedPolicy(planner);
+        var planned = new PlannedPolicy();
         var truncated = new FixedRatioPolicy(CompressionRatio.Uncompressed, truncate: true);
         var full = new FixedRatioPolicy(CompressionRatio.Uncompressed, truncate: false);
         var half = new FixedRatioPolicy(new CompressionRatio(0.5), truncate: false);

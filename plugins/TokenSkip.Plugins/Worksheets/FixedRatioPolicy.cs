@@ -13,14 +13,9 @@ public sealed class FixedRatioPolicy(CompressionRatio ratio, bool truncate) : IW
     public string Name => string.Create(CultureInfo.InvariantCulture, $"fixed γ={ratio}{(truncate ? " + truncation" : string.Empty)}");
 
     /// <inheritdoc />
-    public StepPlan Plan(int remainingTokens, int stepsLeft, string question, int defaultMaxTokens)
+    public StepPlan Plan(int remainingTokens, int stepsLeft, int defaultMaxTokens)
     {
         var cap = truncate ? Math.Min(defaultMaxTokens, remainingTokens / stepsLeft) : defaultMaxTokens;
-        return new StepPlan(ratio, cap, true, string.Create(CultureInfo.InvariantCulture, $"fixed γ={ratio}, cap {cap}."));
-    }
-
-    /// <inheritdoc />
-    public void Observe(CompressionRatio observed, int cotTokens, int completionTokens, string question)
-    {
+        return new StepPlan(ratio, cap, Explanation: string.Create(CultureInfo.InvariantCulture, $"fixed γ={ratio}, cap {cap}."));
     }
 }

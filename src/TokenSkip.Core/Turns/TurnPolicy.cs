@@ -104,6 +104,11 @@ public sealed class TurnPolicy
             throw new InvalidRequestException(TurnReportKeys.TokenBudget, $"token_budget must be at least 1; got {request.TokenBudget}");
         }
 
+        if (request.BudgetSteps < 1)
+        {
+            throw new InvalidRequestException(TurnReportKeys.BudgetSteps, $"token_budget_steps must be at least 1; got {request.BudgetSteps}");
+        }
+
         if (request.Sampling.MaxOutputTokens is < 1)
         {
             throw new InvalidRequestException("max_tokens", $"max_tokens must be at least 1; got {request.Sampling.MaxOutputTokens}");
@@ -118,7 +123,7 @@ public sealed class TurnPolicy
         {
             if (requested is null)
             {
-                decision = Planner.Plan(budget, 1, question);
+                decision = Planner.Plan(budget, request.BudgetSteps, question);
                 ratio = decision.Ratio;
             }
 
@@ -138,7 +143,7 @@ public sealed class TurnPolicy
             MaxOutputTokensRequested = request.Sampling.MaxOutputTokens is not null || cap is not null,
             Question = question,
             Decision = decision,
-            Report = tokenSkip ? Report(ratio, request.TokenBudget, decision, placement) : new Dictionary<string, object>(),
+            Report = tokenSkip ? Report(ratio, request.TokenBudget is null ? null : limit, request.TokenBudget, decision, placement) : new Dictionary<string, object>(),
         };
     }
 
@@ -274,12 +279,13 @@ public sealed class TurnPolicy
 
     private static PromptMessage Mark(PromptMessage message) => message with { Content = MessageContent.Mark(message.Content) };
 
-    private static Dictionary<string, object> Report(CompressionRatio ratio, int? budget, BudgetDecision? decision, InstructionPlacement? placement)
+    private static Dictionary<string, object> Report(CompressionRatio ratio, int? limit, int? budget, BudgetDecision? decision, InstructionPlacement? placement)
     {
         var report = new Dictionary<string, object> { [TurnReportKeys.CompressionRatio] = ratio.Value };
         if (budget is { } tokens)
         {
             report[TurnReportKeys.TokenBudget] = tokens;
+            report[TurnReportKeys.MaxOutputTokens] = limit!.Value;
         }
 
         if (decision is not null)

@@ -13,6 +13,15 @@ public static class TurnReportKeys
     /// <summary>The completion-token budget of a request (a whole number ≥ 1); echoed in the response.</summary>
     public const string TokenBudget = "token_budget";
 
+    /// <summary>
+    /// The steps a <see cref="TokenBudget"/> must still cover, this one included (a whole number ≥ 1; default 1): the
+    /// planner then leaves the later steps at least what the smallest γ needs.
+    /// </summary>
+    public const string BudgetSteps = "token_budget_steps";
+
+    /// <summary>Response only: the completion limit a budget set for this turn (set when a budget was given).</summary>
+    public const string MaxOutputTokens = "max_output_tokens";
+
     /// <summary>Response only: the planner's prediction, in tokens, for the γ it chose (set when γ was planned).</summary>
     public const string PredictedTokens = "predicted_tokens";
 

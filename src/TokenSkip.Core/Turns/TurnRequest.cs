@@ -17,6 +17,9 @@ public sealed record TurnRequest
     /// <summary>The completion-token budget, or null; a budget without γ lets the planner choose γ.</summary>
     public int? TokenBudget { get; init; }
 
+    /// <summary>The steps <see cref="TokenBudget"/> must still cover, this one included; default 1.</summary>
+    public int BudgetSteps { get; init; } = 1;
+
     /// <summary>Sampling and length settings.</summary>
     public TurnSampling Sampling { get; init; } = new();
 }

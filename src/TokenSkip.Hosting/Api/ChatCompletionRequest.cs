@@ -15,4 +15,8 @@ internal sealed class ChatCompletionRequest : CompletionRequestBase
     /// <summary>TokenSkip: a completion token budget; caps the completion, and the planner picks γ when no ratio is given.</summary>
     [JsonPropertyName("token_budget")]
     public int? TokenBudget { get; init; }
+
+    /// <summary>TokenSkip extension: the steps <c>token_budget</c> must still cover, this one included (default 1).</summary>
+    [JsonPropertyName("token_budget_steps")]
+    public int? TokenBudgetSteps { get; init; }
 }

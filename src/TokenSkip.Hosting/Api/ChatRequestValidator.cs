@@ -35,6 +35,7 @@ internal static class ChatRequestValidator
             Messages = turns,
             CompressionRatio = request.CompressionRatio,
             TokenBudget = request.TokenBudget,
+            BudgetSteps = request.TokenBudgetSteps ?? 1,
             Sampling = sampling.Sampling,
         }, sampling);
     }

@@ -15,6 +15,9 @@ namespace TokenSkip.SemanticKernel;
 /// <param name="TokenBudget">The call's completion-token budget, or null.</param>
 public sealed record TokenSkipCallOptions(CompressionRatio? Ratio, int? TokenBudget)
 {
+    /// <summary>The steps the budget must still cover, this one included (<c>token_budget_steps</c>); default 1.</summary>
+    public int BudgetSteps { get; init; } = 1;
+
     /// <summary>Reads the call's knobs.</summary>
     /// <exception cref="ArgumentException">A value is not a number, not whole (budget), or out of range.</exception>
     public static TokenSkipCallOptions From(ChatOptions? options)
@@ -51,7 +54,20 @@ public sealed record TokenSkipCallOptions(CompressionRatio? Ratio, int? TokenBud
             budget = (int)value;
         }
 
-        return new TokenSkipCallOptions(ratio, budget);
+        var steps = 1;
+        if (properties.TryGetValue(Core.Turns.TurnReportKeys.BudgetSteps, out var rawSteps) && rawSteps is not null)
+        {
+            var value = ToDouble(rawSteps, Core.Turns.TurnReportKeys.BudgetSteps);
+            if (!double.IsFinite(value) || value != Math.Floor(value) || value < 1 || value > int.MaxValue)
+            {
+                throw new ArgumentException(
+                    $"{Core.Turns.TurnReportKeys.BudgetSteps} must be a whole number >= 1; got {Format(rawSteps)}.", nameof(options));
+            }
+
+            steps = (int)value;
+        }
+
+        return new TokenSkipCallOptions(ratio, budget) { BudgetSteps = steps };
     }
 
     private static double ToDouble(object value, string key) => value switch

@@ -15,6 +15,12 @@ public static class TokenSkipOptionKeys
     /// <summary>The completion-token budget for a call: a whole number of tokens, at least 1.</summary>
     public const string TokenBudget = TurnReportKeys.TokenBudget;
 
+    /// <summary>The steps the budget must still cover, this one included (whole number ≥ 1; default 1).</summary>
+    public const string BudgetSteps = TurnReportKeys.BudgetSteps;
+
+    /// <summary>Response only: the completion limit a budget set for the call.</summary>
+    public const string MaxOutputTokens = TurnReportKeys.MaxOutputTokens;
+
     /// <summary>Response only: the planner's prediction, in tokens, for the γ it chose (set when γ was planned).</summary>
     public const string PredictedTokens = TurnReportKeys.PredictedTokens;
 

@@ -93,6 +93,7 @@ public sealed class TokenSkipChatClient : IChatClient
                 Instructions = options?.Instructions,
                 CompressionRatio = call.Ratio?.Value,
                 TokenBudget = call.TokenBudget,
+                BudgetSteps = call.BudgetSteps,
                 Sampling = new TurnSampling
                 {
                     MaxOutputTokens = options?.MaxOutputTokens,
