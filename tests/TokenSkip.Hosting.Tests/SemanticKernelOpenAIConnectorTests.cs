@@ -1,3 +1,4 @@
+#pragma warning disable SKEXP0010 // ExtraBody is SK's documented way to send vendor fields
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
@@ -56,5 +57,22 @@ public sealed class SemanticKernelOpenAIConnectorTests(ServedModelFixture model)
         Assert.Equal(expected.Text, text.ToString());
         Assert.True(chunks > 1, "the answer should arrive in several chunks");
         await server.AssertIdleAsync();
+    }
+
+    [Fact]
+    public async Task ExtraBodyCarriesTokenSkipsFieldsThroughSemanticKernelsConnector()
+    {
+        await using var server = await RunningServer.StartAsync(model.Folder);
+        var service = Service(server);
+        var history = new ChatHistory();
+        history.AddUserMessage(Requests.Question);
+
+        var plain = await service.GetChatMessageContentAsync(history, new OpenAIPromptExecutionSettings { MaxTokens = 4, ExtraBody = new Dictionary<string, object?> { ["compression_ratio"] = 1.0 } });
+        var compressed = await service.GetChatMessageContentAsync(history, new OpenAIPromptExecutionSettings { MaxTokens = 4, ExtraBody = new Dictionary<string, object?> { ["compression_ratio"] = 0.6 } });
+
+        var plainPrompt = Assert.IsType<OpenAI.Chat.ChatTokenUsage>(plain.Metadata!["Usage"], exactMatch: false).InputTokenCount;
+        var compressedPrompt = Assert.IsType<OpenAI.Chat.ChatTokenUsage>(compressed.Metadata!["Usage"], exactMatch: false).InputTokenCount;
+        Assert.Equal(Requests.ExpectedChat(model, Requests.Question, 4, new Core.CompressionRatio(1.0)).Usage.PromptTokens, plainPrompt);
+        Assert.Equal(Requests.ExpectedChat(model, Requests.Question, 4, new Core.CompressionRatio(0.6)).Usage.PromptTokens, compressedPrompt);
     }
 }
