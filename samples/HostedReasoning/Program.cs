@@ -25,10 +25,7 @@ if (folder is null)
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddTokenSkipChatClient(
-    _ => LocalGenerationEngine.Load(folder),
-    new TokenSkipChatClientOptions { ModelCard = ModelCard.TryLoad(folder) },
-    serviceId: "tokenskip");
+builder.Services.AddTokenSkipChatClient(modelPath: folder, serviceId: "tokenskip");
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(services => KernelPluginFactory.CreateFromObject(
     new ReasoningPlugin(services.GetRequiredKeyedService<IChatClient>("tokenskip")), "reasoning"));
