@@ -36,19 +36,7 @@ internal sealed partial class ServeProcess : IDisposable
 
     public static async Task<ServeProcess> StartAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tokenskip.dll"));
-        start.ArgumentList.Add("serve");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = ServeStartInfo(arguments);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var serving = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new List<string>();
@@ -94,19 +82,7 @@ internal sealed partial class ServeProcess : IDisposable
     /// </summary>
     public static async Task<(int ExitCode, IReadOnlyList<string> Lines)> RunToExitAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tokenskip.dll"));
-        start.ArgumentList.Add("serve");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = ServeStartInfo(arguments);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var lines = new List<string>();
         void Collect(string? line)
@@ -139,6 +115,25 @@ internal sealed partial class ServeProcess : IDisposable
         {
             return (process.ExitCode, lines.ToArray());
         }
+    }
+
+    // `dotnet tokenskip.dll serve ARGS`, the CLI built beside the tests, with both output streams captured.
+    private static ProcessStartInfo ServeStartInfo(string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tokenskip.dll"));
+        start.ArgumentList.Add("serve");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
     }
 
     /// <summary>Sends a POSIX signal (SIGINT = 2, SIGTERM = 15) to the server.</summary>
