@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using TokenSkip.Core;
+using TokenSkip.Core.Engine;
+using TokenSkip.Core.Turns;
 
 namespace TokenSkip.SemanticKernel;
 
@@ -31,14 +33,15 @@ public sealed record TokenSkipCallOptions(CompressionRatio? Ratio, int? TokenBud
         CompressionRatio? ratio = null;
         if (properties.TryGetValue(TokenSkipOptionKeys.CompressionRatio, out var rawRatio) && rawRatio is not null)
         {
-            var value = ToDouble(rawRatio, TokenSkipOptionKeys.CompressionRatio);
-            if (!double.IsFinite(value) || value < CompressionRatio.MinValue || value > CompressionRatio.MaxValue)
+            try
             {
-                throw new ArgumentException(
-                    $"{TokenSkipOptionKeys.CompressionRatio} must be between 0.5 and 1.0; got {Format(rawRatio)}.", nameof(options));
+                // The range rule lives in the turn policy, one home for every door.
+                ratio = TurnPolicy.CheckRatio(ToDouble(rawRatio, TokenSkipOptionKeys.CompressionRatio));
             }
-
-            ratio = new CompressionRatio(value);
+            catch (InvalidRequestException e)
+            {
+                throw new ArgumentException(e.Message + ".", nameof(options), e);
+            }
         }
 
         int? budget = null;
@@ -55,13 +58,13 @@ public sealed record TokenSkipCallOptions(CompressionRatio? Ratio, int? TokenBud
         }
 
         var steps = 1;
-        if (properties.TryGetValue(Core.Turns.TurnReportKeys.BudgetSteps, out var rawSteps) && rawSteps is not null)
+        if (properties.TryGetValue(TurnReportKeys.BudgetSteps, out var rawSteps) && rawSteps is not null)
         {
-            var value = ToDouble(rawSteps, Core.Turns.TurnReportKeys.BudgetSteps);
+            var value = ToDouble(rawSteps, TurnReportKeys.BudgetSteps);
             if (!double.IsFinite(value) || value != Math.Floor(value) || value < 1 || value > int.MaxValue)
             {
                 throw new ArgumentException(
-                    $"{Core.Turns.TurnReportKeys.BudgetSteps} must be a whole number >= 1; got {Format(rawSteps)}.", nameof(options));
+                    $"{TurnReportKeys.BudgetSteps} must be a whole number >= 1; got {Format(rawSteps)}.", nameof(options));
             }
 
             steps = (int)value;
