@@ -8,6 +8,7 @@ using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Text;
 using TokenSkip.Hosting.Worker;
+using TokenSkip.Models.Loading;
 
 namespace TokenSkip.Hosting.Api;
 
@@ -21,7 +22,7 @@ internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<Token
 {
     private readonly TokenSkipServerOptions _options = options.Value;
     private readonly Lock _plannerLock = new();
-    private (LoadedModel Model, BudgetPlanner Planner)? _planner;
+    private (ModelBundle Model, BudgetPlanner Planner)? _planner;
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -62,7 +63,7 @@ internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<Token
         }
     }
 
-    private (CompressionRatio? Ratio, int? Cap, BudgetDecision? Decision) ChooseRatio(ChatPlan plan, LoadedModel model, string question)
+    private (CompressionRatio? Ratio, int? Cap, BudgetDecision? Decision) ChooseRatio(ChatPlan plan, ModelBundle model, string question)
     {
         if (plan.TokenBudget is not { } budget)
         {
@@ -93,7 +94,7 @@ internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<Token
         }
     }
 
-    private static IEnumerable<int> TemplateStopIds(LoadedModel model) =>
+    private static IEnumerable<int> TemplateStopIds(ModelBundle model) =>
         ChatTemplates.For(model.Family).StopTokens
             .Select(token => model.Tokenizer.TryGetTokenId(token, out var id) ? id : -1)
             .Where(id => id >= 0);
@@ -122,14 +123,14 @@ internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<Token
     }
 
     // The planner learns CoT lengths from requests that ended on their own (truncated ones would teach it to under-predict).
-    private void Observe(LoadedModel model, CompressionRatio ratio, string question, CompletionOutcome outcome)
+    private void Observe(ModelBundle model, CompressionRatio ratio, string question, CompletionOutcome outcome)
     {
         var (cot, _) = AnswerSuffix.Split(outcome.Text);
         var cotTokens = Math.Min(model.Tokenizer.Encode(cot).Count, outcome.Usage.CompletionTokens);
         PlannerFor(model).Observe(ratio, cotTokens, question, outcome.Usage.CompletionTokens);
     }
 
-    private BudgetPlanner PlannerFor(LoadedModel model)
+    private BudgetPlanner PlannerFor(ModelBundle model)
     {
         lock (_plannerLock)
         {
