@@ -1,5 +1,6 @@
 using TokenSkip.Core.Text;
 using TokenSkip.Hosting.Worker;
+using TokenSkip.Models.Loading;
 
 namespace TokenSkip.Hosting.Tests;
 
@@ -9,10 +10,10 @@ namespace TokenSkip.Hosting.Tests;
 /// </summary>
 internal sealed class FaultyTokenizerLoader(IModelLoader inner, Func<Exception> failure) : IModelLoader
 {
-    public LoadedModel Load(CancellationToken cancellationToken)
+    public ModelBundle Load(CancellationToken cancellationToken)
     {
         var loaded = inner.Load(cancellationToken);
-        return new LoadedModel(loaded.Model, new FaultyTokenizer(loaded.Tokenizer, failure), loaded.ModelId, loaded.Family, loaded.Card);
+        return new ModelBundle(loaded.Model, new FaultyTokenizer(loaded.Tokenizer, failure), loaded.ModelId, loaded.Card);
     }
 
     private sealed class FaultyTokenizer(ITextTokenizer inner, Func<Exception> failure) : ITextTokenizer

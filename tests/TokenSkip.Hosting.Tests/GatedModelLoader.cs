@@ -1,4 +1,5 @@
 using TokenSkip.Hosting.Worker;
+using TokenSkip.Models.Loading;
 
 namespace TokenSkip.Hosting.Tests;
 
@@ -9,7 +10,7 @@ internal sealed class GatedModelLoader(IModelLoader inner, Exception? failure = 
 
     public void Open() => _gate.Set();
 
-    public LoadedModel Load(CancellationToken cancellationToken)
+    public ModelBundle Load(CancellationToken cancellationToken)
     {
         _gate.Wait(cancellationToken);
         return failure is null ? inner.Load(cancellationToken) : throw failure;

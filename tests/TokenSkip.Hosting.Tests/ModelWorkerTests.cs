@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TokenSkip.Core.Calibration;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
@@ -175,6 +176,19 @@ public sealed class ModelWorkerTests(ServedModelFixture model)
         var error = await Assert.ThrowsAsync<DeadlineExceededException>(() => Generated.ReadAsync(run));
         Assert.Contains("request timeout", error.Message);
         await harness.AssertIdleAsync();
+    }
+
+    [Fact]
+    public async Task TheEngineInfoCarriesTheModelCardAndTheEndOfTurnIds()
+    {
+        await using var harness = await WorkerHarness.StartAsync(model.Folder);
+
+        var info = harness.Worker.Info;
+
+        Assert.Equal(File.Exists(Path.Combine(model.Folder, ModelCard.FileName)), info.Card is not null);
+        Assert.Equal(ModelCard.TryLoad(model.Folder)?.Description, info.Card?.Description);
+        Assert.Same(harness.Worker.Model!.Card, info.Card);
+        Assert.Equal(TemplateStopTokens.Resolve(ChatTemplates.For(ModelFamily.Qwen2), model.Tokenizer), info.EndOfTurnTokenIds);
     }
 
     [Fact]

@@ -2,8 +2,7 @@ using TokenSkip.Core.Generation;
 using TokenSkip.Core.Text;
 using TokenSkip.Models;
 using TokenSkip.Models.Inference;
-using TokenSkip.Models.Tokenization;
-using TokenSkip.Models.Transformer;
+using TokenSkip.Models.Loading;
 using TokenSkip.TestSupport;
 
 using TokenSkip.TestSupport.Models;
@@ -18,7 +17,7 @@ namespace TokenSkip.Hosting.Tests;
 public sealed class ServedModelFixture : IDisposable
 {
     private readonly TempFolder? _temp;
-    private readonly CausalLanguageModel _reference;
+    private readonly ModelBundle _reference;
     private readonly Lock _referenceLock = new();
 
     public ServedModelFixture()
@@ -40,8 +39,8 @@ public sealed class ServedModelFixture : IDisposable
 
         Folder = folder;
         ModelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
-        Tokenizer = TokenizerLoader.TryLoad(folder) ?? throw new InvalidOperationException($"{folder} has no tokenizer");
-        _reference = CausalLanguageModel.Load(folder);
+        _reference = ModelBundle.Load(folder);
+        Tokenizer = _reference.Tokenizer;
     }
 
     /// <summary>The served model folder.</summary>
@@ -57,7 +56,7 @@ public sealed class ServedModelFixture : IDisposable
     {
         lock (_referenceLock)
         {
-            return new TextGenerator(_reference, Tokenizer).Generate(promptIds, options);
+            return new TextGenerator(_reference.Model, Tokenizer).Generate(promptIds, options);
         }
     }
 

@@ -7,7 +7,7 @@ using TokenSkip.Core.Prompts;
 using TokenSkip.Models;
 using TokenSkip.Models.Configuration;
 using TokenSkip.Models.Inference;
-using TokenSkip.Models.Tokenization;
+using TokenSkip.Models.Loading;
 using TokenSkip.Models.Transformer;
 using TokenSkip.Pipeline.Synthetic;
 using Xunit;
@@ -56,9 +56,9 @@ public sealed class EmbeddedModelTests
         var problems = WordProblemGenerator.Generate(seed: 777, count: 16).ToList();
         // One intra-op thread: a few-million-parameter model decodes far faster without OpenMP workers spinning.
         TorchSharp.torch.set_num_threads(1);
-        using var model = CausalLanguageModel.Load(Folder);
-        var tokenizer = HfTokenizer.Load(Folder);
-        var generator = new TextGenerator(model, tokenizer);
+        using var bundle = ModelBundle.Load(Folder);
+        var tokenizer = bundle.Tokenizer;
+        var generator = new TextGenerator(bundle.Model, tokenizer);
         var options = new GenerationOptions { MaxNewTokens = 300 };
 
         (int Correct, double CotTokens) Run(double gamma)

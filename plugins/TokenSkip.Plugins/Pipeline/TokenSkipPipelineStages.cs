@@ -6,12 +6,10 @@ using TokenSkip.Core.Calibration;
 using TokenSkip.Core.Compression;
 using TokenSkip.Core.IO;
 using TokenSkip.Core.Prompts;
-using TokenSkip.Models.Configuration;
 using TokenSkip.Models.Inference;
+using TokenSkip.Models.Loading;
 using TokenSkip.Models.Lora;
-using TokenSkip.Models.Tokenization;
 using TokenSkip.Models.Training;
-using TokenSkip.Models.Transformer;
 using TokenSkip.Pipeline.Data;
 using TokenSkip.Pipeline.Stages;
 using TokenSkip.SemanticKernel;
@@ -26,6 +24,9 @@ namespace TokenSkip.Plugins;
 /// </summary>
 public sealed class TokenSkipPipelineStages : IPipelineStages
 {
+    // Evaluation requests in flight at once: what the local engine decodes together.
+    private const int ConcurrentRequests = 8;
+
     /// <inheritdoc />
     public Task<string> BuildDataAsync(string filteredPath, string compressedPath, string outputFolder, ModelFamily family, int seed,
         IProgress<PipelineProgress> progress, CancellationToken cancellationToken) => Task.Run(() =>
@@ -43,9 +44,8 @@ public sealed class TokenSkipPipelineStages : IPipelineStages
     public Task<string> TrainAdapterAsync(string modelFolder, string dataPath, string outputFolder, int epochs, int? maxSteps,
         IProgress<PipelineProgress> progress, CancellationToken cancellationToken) => Task.Run(() =>
     {
-        var family = ModelFamilies.FromHuggingFaceName(TransformerConfig.Load(modelFolder).ModelType);
-        var tokenizer = TokenizerLoader.TryLoad(modelFolder)
-            ?? throw new ArgumentException($"{modelFolder}: training needs tokenizer.json (or vocab.json) in the model folder");
+        using var bundle = ModelBundle.Load(modelFolder);
+        var (family, tokenizer, model) = (bundle.Family, bundle.Tokenizer, bundle.Model);
         var endOfTurn = SftSampleRenderer.EndOfTurn(family);
         if (!tokenizer.TryGetTokenId(endOfTurn, out var padId))
         {
@@ -54,7 +54,6 @@ public sealed class TokenSkipPipelineStages : IPipelineStages
 
         var examples = SftDataFile.Read(dataPath, family).Select(s => TrainingExample.Encode(s, tokenizer)).ToList();
         var options = new SftOptions { Epochs = epochs, MaxSteps = maxSteps, PadTokenId = padId }.Validate();
-        using var model = CausalLanguageModel.Load(modelFolder);
         using var adapter = LoraAdapter.Create(model, new LoraConfig { BaseModelNameOrPath = modelFolder }.Validate(), options.Seed);
         var result = new SftTrainer(model, new LoraTrainingTarget(adapter), options).Train(examples, outputFolder, resume: true,
             p => progress.Report(new PipelineProgress(p.Step, p.TotalSteps, string.Create(CultureInfo.InvariantCulture, $"step {p.Step}/{p.TotalSteps}, loss {p.Loss:0.####}"))),
@@ -72,20 +71,36 @@ public sealed class TokenSkipPipelineStages : IPipelineStages
         var client = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions { ObserveCompletions = false });
         var rows = new List<RatioCalibration>();
         var done = 0;
+        var report = new Lock();
+        using var inFlight = new SemaphoreSlim(ConcurrentRequests);
         foreach (var gamma in gammas)
         {
             var correct = 0;
             var tokens = 0L;
-            foreach (var problem in problems)
+            // The problems of one γ are asked concurrently, so the engine decodes them in one continuous batch.
+            await Task.WhenAll(problems.Select(async problem =>
             {
-                var response = await client.GetResponseAsync(problem.Question, new ChatOptions
+                await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    AdditionalProperties = new() { [TokenSkipOptionKeys.CompressionRatio] = gamma.Value },
-                }, cancellationToken).ConfigureAwait(false);
-                correct += AnswerScorer.IsCorrect(response.Text, problem.Answer, problem.Question) ? 1 : 0;
-                tokens += engine.CountTokens(AnswerSuffix.Split(response.Text).Body);
-                progress.Report(new PipelineProgress(++done, gammas.Length * problems.Count, string.Create(CultureInfo.InvariantCulture, $"γ={gamma}: {problem.Id}")));
-            }
+                    var response = await client.GetResponseAsync(problem.Question, new ChatOptions
+                    {
+                        AdditionalProperties = new() { [TokenSkipOptionKeys.CompressionRatio] = gamma.Value },
+                    }, cancellationToken).ConfigureAwait(false);
+                    var isCorrect = AnswerScorer.IsCorrect(response.Text, problem.Answer, problem.Question);
+                    var cotTokens = engine.CountTokens(AnswerSuffix.Split(response.Text).Body);
+                    lock (report)
+                    {
+                        correct += isCorrect ? 1 : 0;
+                        tokens += cotTokens;
+                        progress.Report(new PipelineProgress(++done, gammas.Length * problems.Count, string.Create(CultureInfo.InvariantCulture, $"γ={gamma}: {problem.Id}")));
+                    }
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            })).ConfigureAwait(false);
 
             rows.Add(new RatioCalibration(gamma.Value, 1.0, (double)correct / Math.Max(1, problems.Count), (double)tokens / Math.Max(1, problems.Count)));
         }

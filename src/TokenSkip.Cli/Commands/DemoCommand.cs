@@ -9,8 +9,7 @@ using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Text;
 using TokenSkip.Models.Inference;
-using TokenSkip.Models.Tokenization;
-using TokenSkip.Models.Transformer;
+using TokenSkip.Models.Loading;
 using TokenSkip.Pipeline.Synthetic;
 
 namespace TokenSkip.Cli.Commands;
@@ -38,11 +37,10 @@ internal static class DemoCommand
             var count = Math.Max(1, parse.GetValue(problems));
             var drawSeed = parse.GetValue(seed) ?? Random.Shared.Next(1000, 1_000_000);
             var folder = model.Folder(parse);
-            using var lm = CausalLanguageModel.Load(folder, model.Read(parse));
-            var tokenizer = TokenizerLoader.TryLoad(folder) ?? throw new ArgumentException($"{folder}: the demo needs tokenizer.json in the model folder");
-            var family = ModelFamilies.FromHuggingFaceName(lm.Config.ModelType);
-            var generator = new TextGenerator(lm, tokenizer);
-            var options = new GenerationOptions { MaxNewTokens = 300, StopTokenIds = TemplateStopTokens.Resolve(ChatTemplates.For(family), tokenizer) };
+            using var bundle = ModelBundle.Load(folder, new ModelBundleOptions { Load = model.Read(parse) });
+            var (tokenizer, family) = (bundle.Tokenizer, bundle.Family);
+            var generator = new TextGenerator(bundle.Model, tokenizer);
+            var options = new GenerationOptions { MaxNewTokens = 300, StopTokenIds = bundle.EndOfTurnTokenIds };
             // One short untimed generation first, so the first answer's latency does not include JIT and allocator warm-up.
             generator.Generate(TokenSkipPromptBuilder.BuildPrompt(family, "warm up", CompressionRatio.Uncompressed), options with { MaxNewTokens = 2 },
                 cancellationToken: cancellationToken);

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using TokenSkip.Cli.Infrastructure;
 using TokenSkip.Models.Inference;
-using TokenSkip.Models.Tokenization;
-using TokenSkip.Models.Transformer;
+using TokenSkip.Models.Loading;
+using TokenSkip.Models.Runtime;
 using TokenSkip.Pipeline.Evaluation;
+using TokenSkip.Pipeline.Generation;
 
 namespace TokenSkip.Cli.Commands;
 
@@ -55,11 +56,11 @@ internal static class EvalCommand
             var outputFolder = parse.GetValue(output)!;
             var store = EvaluationStore.Open(outputFolder, new EvaluationRunInfo(Path.GetFullPath(dataset.Path), Path.GetFullPath(folder), options.MaxNewTokens));
 
-            using var lm = CausalLanguageModel.Load(folder, model.Read(parse));
+            var load = model.Read(parse);
+            using var engine = EngineFor(folder, load, dataset, options);
             var originalFolder = parse.GetValue(original);
-            using var originalLm = originalFolder is null ? null : CausalLanguageModel.Load(originalFolder, model.Read(parse));
-            var runner = new EvaluationRunner(EvaluationModelFor(lm, folder), options,
-                originalModel: originalLm is null ? null : EvaluationModelFor(originalLm, originalFolder!));
+            using var originalEngine = originalFolder is null ? null : EngineFor(originalFolder, load, dataset, options);
+            var runner = new EvaluationRunner(engine, options, originalModel: originalEngine);
             console.Error.WriteLine($"evaluating {dataset.Samples.Count} {dataset.LayoutName} samples from {dataset.Path} at γ = {string.Join(", ", options.Ratios)}{(options.IncludeBaselines ? " with baselines" : string.Empty)}");
             EvaluationReport report;
             try
@@ -80,7 +81,9 @@ internal static class EvalCommand
         return command;
     }
 
-    private static TextGeneratorEvaluationModel EvaluationModelFor(CausalLanguageModel model, string folder) =>
-        new(new TextGenerator(model, TokenizerLoader.TryLoad(folder)
-            ?? throw new ArgumentException($"{folder}: evaluation needs tokenizer.json (or vocab.json) in the model folder")));
+    private static LocalGenerationEngine EngineFor(string folder, ModelLoadOptions load, EvaluationDataset dataset, EvaluationOptions options)
+    {
+        var bundle = ModelBundle.Load(folder, new ModelBundleOptions { Load = load });
+        return StageEngine.Create(bundle, options.BatchSize, options.MaxNewTokens, EvaluationRunner.PromptsFor(dataset.Samples, options, bundle.Family));
+    }
 }

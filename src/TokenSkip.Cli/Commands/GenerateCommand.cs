@@ -4,8 +4,7 @@ using TokenSkip.Cli.Infrastructure;
 using TokenSkip.Core;
 using TokenSkip.Core.Generation;
 using TokenSkip.Models.Inference;
-using TokenSkip.Models.Tokenization;
-using TokenSkip.Models.Transformer;
+using TokenSkip.Models.Loading;
 
 namespace TokenSkip.Cli.Commands;
 
@@ -66,17 +65,13 @@ internal static class GenerateCommand
                 StopStrings = parse.GetValue(stops) ?? [],
             }.Validate();
 
-            using var lm = CausalLanguageModel.Load(folder, model.Read(parse));
-            var tokenizer = TokenizerLoader.TryLoad(folder);
-            if (text is not null && tokenizer is null)
-            {
-                throw new ArgumentException($"{folder}: --prompt needs tokenizer.json (or vocab.json) in the model folder; use --prompt-ids instead");
-            }
-
-            var prompted = PromptFormatter.Apply(format, text, gamma, lm.Config, tokenizer, options);
+            // --prompt-ids works without a tokenizer; a text prompt needs one.
+            using var bundle = ModelBundle.Load(folder, new ModelBundleOptions { Load = model.Read(parse), RequireTokenizer = text is not null });
+            var tokenizer = bundle.HasTokenizer ? bundle.Tokenizer : null;
+            var prompted = PromptFormatter.Apply(format, text, gamma, bundle.Family, tokenizer, options);
             options = prompted.Options;
             var ids = parsedIds ?? tokenizer!.Encode(prompted.Text!);
-            var generator = new TextGenerator(lm, tokenizer);
+            var generator = new TextGenerator(bundle.Model, tokenizer);
             var asJson = parse.GetValue(json);
             var clock = Stopwatch.StartNew();
             var result = generator.Generate(ids, options, asJson ? null : update => console.Out.Write(update.TextDelta), cancellationToken);

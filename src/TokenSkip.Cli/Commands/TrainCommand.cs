@@ -3,11 +3,9 @@ using System.Globalization;
 using TokenSkip.Cli.Infrastructure;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Models.Checkpoints;
-using TokenSkip.Models.Configuration;
+using TokenSkip.Models.Loading;
 using TokenSkip.Models.Lora;
-using TokenSkip.Models.Tokenization;
 using TokenSkip.Models.Training;
-using TokenSkip.Models.Transformer;
 using TorchSharp;
 
 namespace TokenSkip.Cli.Commands;
@@ -100,10 +98,8 @@ internal static class TrainCommand
                 throw new FileNotFoundException($"{dataPath}: data file not found");
             }
 
-            var config = TransformerConfig.Load(folder);
-            var family = ModelFamilies.FromHuggingFaceName(config.ModelType);
-            var tokenizer = TokenizerLoader.TryLoad(folder)
-                ?? throw new ArgumentException($"{folder}: training needs tokenizer.json (or vocab.json) in the model folder");
+            using var bundle = ModelBundle.Load(folder, new ModelBundleOptions { Load = model.Read(parse) });
+            var (family, tokenizer, lm) = (bundle.Family, bundle.Tokenizer, bundle.Model);
             var samples = SftDataFile.Read(dataPath, family);
             var endOfTurn = SftSampleRenderer.EndOfTurn(family);
             if (!tokenizer.TryGetTokenId(endOfTurn, out var endId))
@@ -114,7 +110,6 @@ internal static class TrainCommand
             var examples = samples.Select(s => TrainingExample.Encode(s, tokenizer)).ToList();
             options = options with { PadTokenId = endId };
 
-            using var lm = CausalLanguageModel.Load(folder, model.Read(parse));
             using var adapter = trainAll ? null : LoraAdapter.Create(lm, loraConfig, options.Seed);
             ITrainingTarget target = adapter is null ? new FullTrainingTarget(lm) : new LoraTrainingTarget(adapter);
             console.Error.WriteLine(

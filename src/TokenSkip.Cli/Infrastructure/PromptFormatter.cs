@@ -2,7 +2,6 @@ using TokenSkip.Core;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Text;
-using TokenSkip.Models.Configuration;
 
 namespace TokenSkip.Cli.Infrastructure;
 
@@ -10,16 +9,11 @@ namespace TokenSkip.Cli.Infrastructure;
 internal static class PromptFormatter
 {
     public static (string? Text, GenerationOptions Options) Apply(PromptFormat format, string? text, CompressionRatio? ratio,
-        TransformerConfig config, ITextTokenizer? tokenizer, GenerationOptions options)
+        ModelFamily family, ITextTokenizer? tokenizer, GenerationOptions options)
     {
         if (format == PromptFormat.Raw || text is null || tokenizer is null)
         {
             return (text, options);
-        }
-
-        if (!ModelFamilies.TryFromHuggingFaceName(config.ModelType, out var family))
-        {
-            throw new ArgumentException($"model_type '{config.ModelType}' has no known chat template (supported: qwen2, llama)");
         }
 
         var template = ChatTemplates.For(family);

@@ -2,8 +2,8 @@ using System.CommandLine;
 using TokenSkip.Core.Compression;
 using TokenSkip.Core.Text;
 using TokenSkip.Models.Compression;
+using TokenSkip.Models.Loading;
 using TokenSkip.Models.Runtime;
-using TokenSkip.Models.Tokenization;
 
 namespace TokenSkip.Cli.Infrastructure;
 
@@ -87,8 +87,7 @@ internal sealed class ScorerOptions
         };
         var target = scorer is SurprisalScorer surprisal
             ? surprisal.Tokenizer
-            : TokenizerLoader.TryLoad(targetFolder)
-              ?? throw new ArgumentException($"{targetFolder}: --model needs tokenizer.json (or vocab.json) to measure the ratio in target-model tokens");
+            : ModelBundle.LoadTokenizer(targetFolder);
         return (scorer, target);
     }
 }

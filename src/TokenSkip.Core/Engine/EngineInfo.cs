@@ -14,4 +14,11 @@ public sealed record EngineInfo(string ModelId, ModelFamily Family, int ContextL
     /// and the default γ (see <c>TurnPolicy</c>). Null for a plain model, or when the engine cannot know.
     /// </summary>
     public ModelCard? Card { get; init; }
+
+    /// <summary>
+    /// The ids of the chat template's end-of-turn tokens in the model's vocabulary (what ends an answer besides the
+    /// checkpoint's own EOS ids), for callers that render prompts themselves and stop on ids. Empty when the engine cannot
+    /// know (a remote engine): stop on the template's stop strings instead.
+    /// </summary>
+    public IReadOnlyList<int> EndOfTurnTokenIds { get; init; } = [];
 }

@@ -4,6 +4,7 @@ using TokenSkip.Core.Engine;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Turns;
 using TokenSkip.Hosting.Worker;
+using TokenSkip.Models.Loading;
 
 namespace TokenSkip.Hosting.Api;
 
@@ -57,7 +58,7 @@ internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<Token
         }
     }
 
-    private static IEnumerable<int> TemplateStopIds(LoadedModel model) =>
+    private static IEnumerable<int> TemplateStopIds(ModelBundle model) =>
         ChatTemplates.For(model.Family).StopTokens
             .Select(token => model.Tokenizer.TryGetTokenId(token, out var id) ? id : -1)
             .Where(id => id >= 0);

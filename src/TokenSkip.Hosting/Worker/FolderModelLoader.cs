@@ -1,18 +1,14 @@
 using Microsoft.Extensions.Options;
-using TokenSkip.Core.Calibration;
-using TokenSkip.Core.Prompts;
 using TokenSkip.Models;
-using TokenSkip.Models.Checkpoints;
-using TokenSkip.Models.Lora;
+using TokenSkip.Models.Loading;
 using TokenSkip.Models.Runtime;
-using TokenSkip.Models.Tokenization;
-using TokenSkip.Models.Transformer;
 
 namespace TokenSkip.Hosting.Worker;
 
 /// <summary>
-/// Loads <see cref="TokenSkipServerOptions.Model"/> (the embedded default model when unset) on the configured device,
-/// merges <see cref="TokenSkipServerOptions.Adapter"/> into it, and reads the TokenSkip card of the adapter or the model.
+/// Loads <see cref="TokenSkipServerOptions.Model"/> (the embedded default model when unset) through
+/// <see cref="ModelBundle.Load"/>: on the configured device and precision, with <see cref="TokenSkipServerOptions.Adapter"/>
+/// merged into it, and the TokenSkip card of the adapter or the model.
 /// </summary>
 public sealed class FolderModelLoader : IModelLoader
 {
@@ -41,35 +37,16 @@ public sealed class FolderModelLoader : IModelLoader
     }
 
     /// <inheritdoc />
-    public LoadedModel Load(CancellationToken cancellationToken)
-    {
-        var folder = ResolveFolder(_options);
-        var tokenizer = TokenizerLoader.TryLoad(folder)
-            ?? throw new ModelFormatException(folder, "no tokenizer.json (or vocab.json): the server needs a tokenizer to render chat prompts");
-        var loadOptions = new ModelLoadOptions
+    public ModelBundle Load(CancellationToken cancellationToken) =>
+        ModelBundle.Load(ResolveFolder(_options), new ModelBundleOptions
         {
-            Device = ComputeDevice.Parse(_options.Device),
-            DType = _options.DType is null ? null : ModelDType.Parse(_options.DType),
-        };
-        cancellationToken.ThrowIfCancellationRequested();
-        var model = CausalLanguageModel.Load(folder, loadOptions);
-        try
-        {
-            var family = ModelFamilies.FromHuggingFaceName(model.Config.ModelType);
-            if (_options.Adapter is { } adapterFolder)
+            Load = new ModelLoadOptions
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                LoraAdapter.Load(model, adapterFolder).MergeAndUnload();
-            }
-
-            var card = (_options.Adapter is null ? null : ModelCard.TryLoad(_options.Adapter)) ?? ModelCard.TryLoad(folder);
-            var id = _options.ModelId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
-            return new LoadedModel(model, tokenizer, id, family, card);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+                Device = ComputeDevice.Parse(_options.Device),
+                DType = _options.DType is null ? null : ModelDType.Parse(_options.DType),
+            },
+            AdapterFolder = _options.Adapter,
+            Adapter = AdapterMode.Merge,
+            ModelId = _options.ModelId,
+        }, cancellationToken);
 }

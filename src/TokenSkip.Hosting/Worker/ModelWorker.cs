@@ -10,6 +10,7 @@ using TokenSkip.Core.Turns;
 using TokenSkip.Hosting.Errors;
 using TokenSkip.Hosting.Metrics;
 using TokenSkip.Models.Inference;
+using TokenSkip.Models.Loading;
 
 namespace TokenSkip.Hosting.Worker;
 
@@ -17,7 +18,9 @@ namespace TokenSkip.Hosting.Worker;
 /// The hosted model worker: loads the model once on its own dedicated thread (TorchSharp scopes are per thread), then
 /// serves every request there with continuous batching — requests join and leave the running batch between decode steps,
 /// each in its own KV cache slot with its own sampling settings, stop conditions and prompt. Work arrives through a
-/// bounded queue. It is also an <see cref="IGenerationEngine"/>, so in-process callers (an SK connector in the same
+/// bounded queue. The batching itself is <see cref="BatchScheduler"/>, the scheduler the in-process
+/// <see cref="LocalGenerationEngine"/> runs on too; the worker adds the server's policy around it (queue bound, request
+/// deadlines, the shutdown drain, metrics). It is also an <see cref="IGenerationEngine"/>, so in-process callers (an SK connector in the same
 /// host) share the batch with HTTP clients.
 /// </summary>
 /// <remarks>
@@ -34,7 +37,6 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     private readonly ServerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelWorker> _logger;
-    private readonly WorkQueue _queue;
     private readonly TaskCompletionSource<bool> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _threadEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,7 +46,7 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     private volatile bool _forceStop;
 
     // Set on the model thread before the state turns Ready; read by request threads after they have seen Ready.
-    private LoadedModel? _model;
+    private ModelBundle? _model;
     private ContinuousBatch? _batch;
     private BatchScheduler? _scheduler;
     private EngineInfo? _info;
@@ -62,8 +64,7 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
         _metrics = metrics;
         _time = time ?? TimeProvider.System;
         _logger = logger;
-        _queue = new WorkQueue(_options.MaxQueueLength);
-        metrics.Observe(() => _queue.Count, () => ActiveSequences);
+        metrics.Observe(() => QueuedRequests, () => ActiveSequences);
     }
 
     /// <summary>Where the worker is in its life.</summary>
@@ -76,7 +77,7 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     public Exception? LoadError { get; private set; }
 
     /// <summary>The loaded model, or null before it is loaded.</summary>
-    public LoadedModel? Model => State is WorkerState.Loading or WorkerState.Failed ? null : _model;
+    public ModelBundle? Model => State is WorkerState.Loading or WorkerState.Failed ? null : _model;
 
     /// <inheritdoc />
     /// <exception cref="ModelUnavailableException">The model is not loaded.</exception>
@@ -96,7 +97,7 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
     public int ActiveSequences => _scheduler?.ActiveCount ?? 0;
 
     /// <summary>Requests accepted but not yet decoding.</summary>
-    public int QueuedRequests => _queue.Count;
+    public int QueuedRequests => _scheduler?.QueuedCount ?? 0;
 
     /// <summary>Test seam: called on the model thread before every step with the number of active sequences.</summary>
     internal Action<int>? BeforeStep { get; set; }
@@ -126,26 +127,22 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
         }
 
         batch.CheckPrompt(ids);
-        var now = _time.GetTimestamp();
-        var work = new GenerationWork(ids, request.Options, now, DeadlineFrom(now), cancellationToken);
-        work.WatchCancellation(_scheduler!.CancelQueued);
-        var queued = _queue.TryEnqueue(work);
+        var scheduler = _scheduler!;
+        var queued = scheduler.TrySubmit(ids, request.Options, cancellationToken, out var updates);
         if (queued == EnqueueResult.Closed)
         {
-            work.Complete();
             throw NotReady();
         }
 
         if (queued == EnqueueResult.Full)
         {
-            work.Complete();
             _metrics.RecordRejected();
             throw new ServerBusyException(
-                $"the server is at capacity ({_options.MaxBatchSize} running, {_queue.Capacity} waiting); retry after {_options.RetryAfterSeconds} s",
+                $"the server is at capacity ({_options.MaxBatchSize} running, {scheduler.QueueCapacity} waiting); retry after {_options.RetryAfterSeconds} s",
                 TimeSpan.FromSeconds(_options.RetryAfterSeconds));
         }
 
-        return work.Reader;
+        return updates;
     }
 
     /// <inheritdoc />
@@ -206,7 +203,7 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
 
     /// <summary>The loaded model, or the reason there is none.</summary>
     /// <exception cref="ModelUnavailableException">The model is not loaded or the server is shutting down.</exception>
-    internal LoadedModel RequireReady() => State == WorkerState.Ready ? _model! : throw NotReady();
+    internal ModelBundle RequireReady() => State == WorkerState.Ready ? _model! : throw NotReady();
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -241,10 +238,8 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
             }
 
             _loaded.TrySetResult(false);
-            foreach (var work in _queue.Close())
-            {
-                work.Fail(new ModelUnavailableException("the model worker stopped before the request ran", crash));
-            }
+            // Normally Run has ended everything and closed the queue; after a crash this ends what it left.
+            _scheduler?.EndAll(new ModelUnavailableException("the model worker stopped before the request finished", crash));
 
             // Native memory is released here, on the thread that used it, and only then is anyone told the worker is done.
             _batch?.Dispose();
@@ -305,9 +300,17 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
             return false;
         }
 
-        _scheduler = new BatchScheduler(_batch, _queue, _metrics, _time, _options.RequestTimeout,
-            active => BeforeStep?.Invoke(active), _logger);
-        _info = new EngineInfo(_model.ModelId, _model.Family, _batch.SlotTokens) { Card = _model.Card };
+        var requestTimeout = _options.RequestTimeout;
+        _scheduler = new BatchScheduler(_batch, new BatchSchedulerOptions
+        {
+            MaxQueueLength = _options.MaxQueueLength,
+            RequestTimeout = requestTimeout,
+            Time = _time,
+            DeadlineError = () => new DeadlineExceededException($"the request ran past the server's request timeout ({requestTimeout})"),
+            ShutdownError = static () => new ModelUnavailableException("the server shut down before the request finished"),
+            BeforeStep = active => BeforeStep?.Invoke(active),
+        }, new WorkerSchedulerObserver(_metrics, _logger));
+        _info = _model.InfoFor(_batch.SlotTokens);
         var tokenizer = _model.Tokenizer;
         _policy = TurnPolicy.For(this, _info, text => tokenizer.Encode(text).Count, new TurnPolicyOptions
         {
@@ -342,20 +345,16 @@ public sealed partial class ModelWorker : BackgroundService, IHostedLifecycleSer
             _stopping.Cancel();
         }
 
-        _queue.Wake();
+        _scheduler?.Wake();
     }
 
     private void ForceStop()
     {
         _forceStop = true;
-        _queue.Wake();
+        _scheduler?.Wake();
     }
 
     private bool MustAbort(long now) => _forceStop || now >= Volatile.Read(ref _drainDeadline);
-
-    private long DeadlineFrom(long now) => _options.RequestTimeout == Timeout.InfiniteTimeSpan
-        ? long.MaxValue
-        : now + (long)(_options.RequestTimeout.TotalSeconds * _time.TimestampFrequency);
 
     private ModelUnavailableException NotReady() => State switch
     {

@@ -2,8 +2,8 @@ using System.Text;
 using TokenSkip.Core.Compression;
 using TokenSkip.Core.Text;
 using TokenSkip.Models.Checkpoints;
+using TokenSkip.Models.Loading;
 using TokenSkip.Models.Runtime;
-using TokenSkip.Models.Tokenization;
 using TokenSkip.Models.Transformer;
 using static TorchSharp.torch;
 
@@ -82,16 +82,15 @@ public sealed class SurprisalScorer : IImportanceScorer
     public static SurprisalScorer Load(string folder, ModelLoadOptions? options = null, int window = DefaultWindow)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
-        var model = CausalLanguageModel.Load(folder, options);
+        var bundle = ModelBundle.Load(folder, new ModelBundleOptions { Load = options ?? new ModelLoadOptions() });
         try
         {
-            var tokenizer = TokenizerLoader.TryLoad(folder)
-                ?? throw new ModelFormatException(folder, $"no {HfTokenizer.FileName} or {PieceVocabularyTokenizer.FileName}: the surprisal scorer needs the model's tokenizer");
-            return new SurprisalScorer(model, tokenizer, Path.GetFullPath(folder), window, ownsModel: true);
+            // The scorer takes the model over (the bundle holds nothing else that needs releasing).
+            return new SurprisalScorer(bundle.Model, bundle.Tokenizer, bundle.Folder!, window, ownsModel: true);
         }
         catch
         {
-            model.Dispose();
+            bundle.Dispose();
             throw;
         }
     }

@@ -13,9 +13,11 @@ namespace TokenSkip.Models.Inference;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one thread (the model's) calls <see cref="Join"/>, <see cref="Step"/> and <see cref="Leave"/>;
-/// only <see cref="CheckPrompt"/> may be called from any thread. A sequence decoded here produces the tokens
-/// <see cref="TextGenerator"/> produces for it alone (greedy, or sampled with the same seed), up to floating-point
-/// differences between batch sizes. Slots of finished sequences are freed automatically.
+/// only <see cref="CheckPrompt"/> may be called from any thread. This is the only decoding loop: <see cref="TextGenerator"/>,
+/// <see cref="LocalGenerationEngine"/> and the server's worker all run on it (the last two through
+/// <see cref="BatchScheduler"/>). A sequence produces the same tokens whatever shares the batch with it (greedy, or
+/// sampled with the same seed: each sequence has its own random stream), up to floating-point differences between batch
+/// sizes. Slots of finished sequences are freed automatically.
 /// </remarks>
 public sealed class ContinuousBatch : IDisposable
 {

@@ -1,17 +1,19 @@
+using System.Text;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Text;
 using TokenSkip.Models.Transformer;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace TokenSkip.Models.Inference;
 
 /// <summary>
-/// Autoregressive generation over a <see cref="CausalLanguageModel"/>: a batch of prompts of different lengths
-/// shares one preallocated KV cache (one row each); every step decodes all unfinished rows together, and finished
-/// rows drop out. Tokens stream through a callback as they are produced.
+/// Synchronous generation over a <see cref="CausalLanguageModel"/>: a batch of prompts of different lengths decodes
+/// together in one <see cref="ContinuousBatch"/> sized for it (one slot per prompt, each as long as its prompt plus its
+/// completion can be), finished rows dropping out. Tokens stream through a callback as they are produced.
 /// </summary>
-/// <remarks>Call from one thread at a time (the model's thread); cancellation is checked before every step.</remarks>
+/// <remarks>
+/// Call from one thread at a time (the model's); cancellation is checked before every step. For many callers on other
+/// threads, <see cref="LocalGenerationEngine"/> serves the same batch from its own model thread.
+/// </remarks>
 public sealed class TextGenerator
 {
     private readonly CausalLanguageModel _model;
@@ -51,63 +53,49 @@ public sealed class TextGenerator
     public IReadOnlyList<GenerationResult> GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts,
         GenerationOptions? options = null, Action<GenerationUpdate>? onUpdate = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(prompts);
         options = (options ?? new GenerationOptions()).Validate();
         if (prompts.Count == 0)
         {
             return [];
         }
 
-        var stopIds = options.StopTokenIds.Concat(options.IgnoreEndOfSequence ? [] : _model.Config.EosTokenIds).ToHashSet();
-        var sequences = prompts.Select((p, i) => new SequenceState(i, p, MaxNewTokensFor(p, i, options), options, stopIds, Tokenizer)).ToList();
-        var capacity = sequences.Max(s => s.PromptIds.Count + s.MaxNewTokens);
-
-        using var noGrad = no_grad();
-        using var cache = _model.CreateCache(sequences.Count, capacity);
-        var logits = Prefill(cache, sequences, cancellationToken);
-        var active = sequences;
-        try
+        // Every prompt is checked against the model's context before anything runs; each slot then holds exactly its
+        // prompt plus min(MaxNewTokens, context - prompt) tokens, and the whole batch prefills in the first step.
+        var capacity = prompts.Select((p, i) => p.Count + MaxNewTokensFor(p, i, options)).Max();
+        using var batch = new ContinuousBatch(_model, Tokenizer, new ContinuousBatchOptions
         {
-            while (true)
-            {
-                var next = TokenSampler.Sample(logits, active);
-                for (var i = 0; i < active.Count; i++)
-                {
-                    var sequence = active[i];
-                    var delta = sequence.Append(next[i]);
-                    onUpdate?.Invoke(new GenerationUpdate(sequence.Index, next[i], delta, sequence.FinishReason,
-                        sequence.IsFinished ? sequence.ToResult().Usage : null));
-                }
-
-                active = active.Where(s => !s.IsFinished).ToList();
-                logits.Dispose();
-                if (active.Count == 0)
-                {
-                    break;
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                logits = _model.DecodeStep(cache, active.Select(s => s.Index).ToArray(), active.Select(s => s.LastToken).ToArray());
-            }
-        }
-        finally
+            Slots = prompts.Count,
+            SlotTokens = capacity,
+            PrefillChunkTokens = prompts.Sum(p => p.Count),
+        });
+        foreach (var prompt in prompts)
         {
-            logits.Dispose();
+            batch.Join(prompt, options); // a fresh batch fills its slots in order: slot i is prompt i
         }
 
-        return sequences.Select(s => s.ToResult()).ToArray();
-    }
-
-    private Tensor Prefill(KvCache cache, List<SequenceState> sequences, CancellationToken cancellationToken)
-    {
-        using var scope = NewDisposeScope();
-        var rows = new List<Tensor>(sequences.Count);
-        foreach (var sequence in sequences)
+        var outputs = prompts.Select(_ => new List<int>()).ToArray();
+        var texts = prompts.Select(_ => new StringBuilder()).ToArray();
+        var finals = new GenerationUpdate[prompts.Count];
+        while (batch.ActiveCount > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            rows.Add(_model.Prefill(cache, sequence.Index, sequence.PromptIds));
+            foreach (var update in batch.Step())
+            {
+                var i = update.RequestIndex;
+                outputs[i].Add(update.TokenId!.Value);
+                texts[i].Append(update.TextDelta);
+                if (update.IsFinal)
+                {
+                    finals[i] = update;
+                }
+
+                onUpdate?.Invoke(update);
+            }
         }
 
-        return cat(rows, 0).MoveToOuterDisposeScope();
+        return prompts.Select((p, i) => new GenerationResult(p, outputs[i].ToArray(), Tokenizer is null ? null : texts[i].ToString(),
+            finals[i].FinishReason!.Value, finals[i].Usage!)).ToArray();
     }
 
     private int MaxNewTokensFor(IReadOnlyList<int> prompt, int index, GenerationOptions options)

@@ -1,6 +1,6 @@
 using TokenSkip.Models.Checkpoints;
+using TokenSkip.Models.Loading;
 using TokenSkip.Models.Runtime;
-using TokenSkip.Models.Transformer;
 
 namespace TokenSkip.Models.Lora;
 
@@ -21,10 +21,14 @@ public static class AdapterMerger
             throw new ArgumentException($"{outputFolder}: the output folder must differ from the model and adapter folders");
         }
 
-        using var model = CausalLanguageModel.Load(modelFolder, options);
-        var adapter = LoraAdapter.Load(model, adapterFolder);
-        adapter.MergeAndUnload();
-        model.Save(output);
+        using var bundle = ModelBundle.Load(modelFolder, new ModelBundleOptions
+        {
+            Load = options ?? new ModelLoadOptions(),
+            AdapterFolder = adapterFolder,
+            Adapter = AdapterMode.Merge,
+            RequireTokenizer = false,
+        });
+        bundle.Model.Save(output);
         TokenizerFiles.Copy(modelFolder, output);
     }
 

@@ -1,36 +1,50 @@
 using TokenSkip.Core.Compression;
 using TokenSkip.Core.Answers;
+using TokenSkip.Core.Engine;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Pipeline.Generation;
 
 namespace TokenSkip.Pipeline.Evaluation;
 
 /// <summary>
-/// Runs an evaluation: for each stage (<see cref="EvaluationOptions.Stages"/>) every sample is generated alone
-/// (batch 1, timed for latency), scored and stored as soon as it finishes; then, for TokenSkip and original stages,
-/// the first <see cref="EvaluationOptions.BatchSize"/> samples are generated again as one batch to measure throughput.
-/// Samples and measurements already in the store are skipped, so an interrupted run resumes where it stopped.
+/// Runs an evaluation over an <see cref="IGenerationEngine"/>: for each stage (<see cref="EvaluationOptions.Stages"/>)
+/// every sample is generated alone (batch 1, timed for latency), scored and stored as soon as it finishes; then, for
+/// TokenSkip and original stages, the first <see cref="EvaluationOptions.BatchSize"/> samples are submitted again all at
+/// once to measure throughput. Samples past <see cref="EvaluationOptions.LatencySamples"/> are submitted
+/// <see cref="EvaluationOptions.BatchSize"/> at a time (a continuous-batching engine decodes them together). Decoding is
+/// greedy and ends at the model family's end of turn. Samples and measurements already in the store are skipped, so an
+/// interrupted run resumes where it stopped.
 /// </summary>
 public sealed class EvaluationRunner
 {
-    private readonly IEvaluationModel _model;
-    private readonly IEvaluationModel? _originalModel;
+    private readonly IGenerationEngine _model;
+    private readonly IGenerationEngine? _originalModel;
     private readonly EvaluationOptions _options;
     private readonly TimeProvider _time;
 
     /// <summary>Creates a runner; <paramref name="time"/> times latency and throughput (the system clock by default).</summary>
-    /// <param name="model">The TokenSkip model.</param>
+    /// <param name="model">The engine of the TokenSkip model (with slots for <see cref="EvaluationOptions.BatchSize"/> requests).</param>
     /// <param name="options">What to evaluate.</param>
     /// <param name="time">The clock.</param>
     /// <param name="originalModel">
     /// The model before TokenSkip training, for the "original" baseline (e.g. the base of a merged adapter); null when the
     /// TokenSkip model itself, prompted without γ, is the original.
     /// </param>
-    public EvaluationRunner(IEvaluationModel model, EvaluationOptions options, TimeProvider? time = null, IEvaluationModel? originalModel = null)
+    public EvaluationRunner(IGenerationEngine model, EvaluationOptions options, TimeProvider? time = null, IGenerationEngine? originalModel = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _originalModel = originalModel;
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Every prompt an evaluation of <paramref name="samples"/> with <paramref name="options"/> sends a <paramref name="family"/> model.</summary>
+    public static IEnumerable<string> PromptsFor(IEnumerable<EvaluationSample> samples, EvaluationOptions options, ModelFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(options);
+        var ratios = options.Stages().Select(s => s.PromptRatio).Distinct().ToArray();
+        return samples.SelectMany(s => ratios.Select(r => TokenSkipPromptBuilder.BuildPrompt(family, s.Question, r)));
     }
 
     /// <summary>Evaluates <paramref name="dataset"/>, storing rows in <paramref name="store"/>, and returns the metrics.</summary>
@@ -83,7 +97,7 @@ public sealed class EvaluationRunner
             progress?.Report(new EvaluationProgress(stage, number, count, completed, samples.Count, correct, resumed, _time.GetElapsedTime(started)));
         }
 
-        // The first LatencySamples samples run alone and are timed; the others run in batches of equal limit.
+        // The first LatencySamples samples run alone and are timed; the others are submitted BatchSize at a time.
         var timedCount = _options.LatencySamples ?? samples.Count;
         var batched = new List<EvaluationSample>();
         for (var i = 0; i < samples.Count; i++)
@@ -101,7 +115,10 @@ public sealed class EvaluationRunner
             }
             else if (i < timedCount)
             {
-                Add(Generate(stage, [sample], store, timed: true, cancellationToken)[0]);
+                var request = Request(stage, sample, store);
+                var sampleStarted = _time.GetTimestamp();
+                var completion = ConcurrentGeneration.Generate(ModelFor(stage), request, cancellationToken);
+                Add(Record(stage, sample, request, completion, _time.GetElapsedTime(sampleStarted)));
             }
             else
             {
@@ -109,20 +126,13 @@ public sealed class EvaluationRunner
             }
         }
 
-        foreach (var group in batched.GroupBy(s => LimitFor(stage, s, store)))
-        {
-            foreach (var chunk in group.Chunk(_options.BatchSize))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                foreach (var record in Generate(stage, chunk, store, timed: false, cancellationToken))
-                {
-                    Add(record);
-                }
-            }
-        }
+        // Each request carries its own limit (truncation caps differ per sample), so any samples can share the batch.
+        var requests = batched.Select(s => Request(stage, s, store)).ToArray();
+        ConcurrentGeneration.Run(ModelFor(stage), Enumerable.Range(0, batched.Count).ToArray(), i => requests[i], _options.BatchSize,
+            (i, completion) => Add(Record(stage, batched[i], requests[i], completion, latency: null)), cancellationToken);
     }
 
-    private IEvaluationModel ModelFor(EvaluationStage stage) =>
+    private IGenerationEngine ModelFor(EvaluationStage stage) =>
         stage.Method is EvaluationMethod.Original or EvaluationMethod.Truncation && _originalModel is not null ? _originalModel : _model;
 
     private int LimitFor(EvaluationStage stage, EvaluationSample sample, EvaluationStore store) =>
@@ -131,36 +141,36 @@ public sealed class EvaluationRunner
                 ?? throw new InvalidOperationException($"truncation needs the original model's row for sample {sample.Id}")).GeneratedTokens)
             : _options.MaxNewTokens;
 
-    // Samples sharing a limit, generated together; a single timed sample's wall time is its latency.
-    private SampleRecord[] Generate(EvaluationStage stage, IReadOnlyList<EvaluationSample> samples, EvaluationStore store, bool timed,
-        CancellationToken cancellationToken)
+    private GenerationRequest Request(EvaluationStage stage, EvaluationSample sample, EvaluationStore store, int? limit = null)
     {
         var model = ModelFor(stage);
-        var limit = LimitFor(stage, samples[0], store);
-        var prompts = samples.Select(s => TokenSkipPromptBuilder.BuildPrompt(model.Family, s.Question, stage.PromptRatio)).ToArray();
-        var started = _time.GetTimestamp();
-        var completions = model.Complete(prompts, limit, cancellationToken);
-        var latency = _time.GetElapsedTime(started);
-        return samples.Select((sample, i) =>
+        return new GenerationRequest
         {
-            var completion = completions[i];
-            var score = AnswerScorer.Score(completion.Text, sample.Answer, sample.Question);
-            return new SampleRecord
-            {
-                Method = stage.Method,
-                Gamma = stage.Gamma.Value,
-                Id = sample.Id,
-                Reference = sample.Answer,
-                Prediction = score.Prediction,
-                Correct = score.IsCorrect,
-                CotTokens = model.CountTokens(AnswerSuffix.Split(completion.Text).Body),
-                GeneratedTokens = completion.GeneratedTokens,
-                MaxNewTokens = limit,
-                FinishReason = completion.FinishReason == Core.Generation.FinishReason.Stop ? "stop" : "length",
-                LatencyMs = timed ? latency.TotalMilliseconds : null,
-                Output = completion.Text,
-            };
-        }).ToArray();
+            PromptText = TokenSkipPromptBuilder.BuildPrompt(model.Info.Family, sample.Question, stage.PromptRatio),
+            Options = TurnEndOptions.For(model.Info, limit ?? LimitFor(stage, sample, store)),
+        };
+    }
+
+    // A sample's row; a sample generated alone has its wall time as latency.
+    private SampleRecord Record(EvaluationStage stage, EvaluationSample sample, GenerationRequest request, EngineCompletion completion,
+        TimeSpan? latency)
+    {
+        var score = AnswerScorer.Score(completion.Text, sample.Answer, sample.Question);
+        return new SampleRecord
+        {
+            Method = stage.Method,
+            Gamma = stage.Gamma.Value,
+            Id = sample.Id,
+            Reference = sample.Answer,
+            Prediction = score.Prediction,
+            Correct = score.IsCorrect,
+            CotTokens = ModelFor(stage).CountTokens(AnswerSuffix.Split(completion.Text).Body),
+            GeneratedTokens = completion.Usage.CompletionTokens,
+            MaxNewTokens = request.Options.MaxNewTokens,
+            FinishReason = completion.FinishReason == Core.Generation.FinishReason.Stop ? "stop" : "length",
+            LatencyMs = latency?.TotalMilliseconds,
+            Output = completion.Text,
+        };
     }
 
     private void MeasureThroughput(EvaluationStage stage, int number, int count, EvaluationStage? reuse, IReadOnlyList<EvaluationSample> samples,
@@ -178,19 +188,18 @@ public sealed class EvaluationRunner
         }
 
         var batch = samples.Take(_options.BatchSize).ToArray();
-        var model = ModelFor(stage);
-        var prompts = batch.Select(s => TokenSkipPromptBuilder.BuildPrompt(model.Family, s.Question, stage.PromptRatio)).ToArray();
+        var requests = batch.Select(s => Request(stage, s, store, _options.MaxNewTokens)).ToArray();
         var correct = samples.Count(s => store.Find(stage, s.Id)!.Correct);
         progress?.Report(new EvaluationProgress(stage, number, count, samples.Count, samples.Count, correct, samples.Count, TimeSpan.Zero, MeasuringThroughput: true));
         var started = _time.GetTimestamp();
-        var completions = model.Complete(prompts, _options.MaxNewTokens, cancellationToken);
+        var completions = ConcurrentGeneration.GenerateAll(ModelFor(stage), requests, cancellationToken);
         var elapsed = _time.GetElapsedTime(started);
         store.Add(new ThroughputRecord
         {
             Method = stage.Method,
             Gamma = stage.Gamma.Value,
             BatchSize = batch.Length,
-            GeneratedTokens = completions.Sum(c => c.GeneratedTokens),
+            GeneratedTokens = completions.Sum(c => c.Usage.CompletionTokens),
             ElapsedMs = elapsed.TotalMilliseconds,
         });
     }

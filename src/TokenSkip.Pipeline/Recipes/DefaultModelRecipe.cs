@@ -12,6 +12,7 @@ using TokenSkip.Models.Checkpoints;
 using TokenSkip.Models.Compression;
 using TokenSkip.Models.Configuration;
 using TokenSkip.Models.Inference;
+using TokenSkip.Models.Loading;
 using TokenSkip.Models.Lora;
 using TokenSkip.Models.Runtime;
 using TokenSkip.Models.Tokenization;
@@ -19,6 +20,7 @@ using TokenSkip.Models.Training;
 using TokenSkip.Models.Transformer;
 using TokenSkip.Pipeline.Data;
 using TokenSkip.Pipeline.Evaluation;
+using TokenSkip.Pipeline.Generation;
 using TokenSkip.Pipeline.Stages;
 using TokenSkip.Pipeline.Synthetic;
 
@@ -188,10 +190,11 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
     private void GenerateTrajectories(string train, string baseFolder, string output, IProgress<StageProgress>? progress, CancellationToken cancellationToken)
     {
         var problems = ProblemSet.Load(train, options.TrajectoryProblems);
-        using var engine = CausalLanguageModel.Load(baseFolder);
-        var stage = new TrajectoryStage(new TextGenerator(engine, HfTokenizer.Load(baseFolder)),
-            new TrajectoryOptions { BatchSize = options.GenerationBatchSize, MaxNewTokens = 300 });
-        stage.Run(problems, output, progress, cancellationToken);
+        var trajectories = new TrajectoryOptions { BatchSize = options.GenerationBatchSize, MaxNewTokens = 300 };
+        var bundle = ModelBundle.Load(baseFolder);
+        using var engine = StageEngine.Create(bundle, trajectories.BatchSize, trajectories.MaxNewTokens,
+            TrajectoryStage.PromptsFor(problems, trajectories, bundle.Family));
+        new TrajectoryStage(engine, trajectories, baseFolder).Run(problems, output, progress, cancellationToken);
     }
 
     private static void Filter(string trajectories, string baseFolder, string output, IProgress<string> log)
@@ -260,13 +263,10 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
         }.Validate();
         var dataset = EvaluationDataset.Load(test);
         var store = EvaluationStore.Open(output, new EvaluationRunInfo(Path.GetFullPath(test), Path.GetFullPath(modelFolder), evaluation.MaxNewTokens));
-        using var model = CausalLanguageModel.Load(modelFolder);
-        using var original = originalFolder is null ? null : CausalLanguageModel.Load(originalFolder);
+        using var model = EvaluationEngine(modelFolder, dataset, evaluation);
+        using var original = originalFolder is null ? null : EvaluationEngine(originalFolder, dataset, evaluation);
         var clock = Stopwatch.StartNew();
-        var report = new EvaluationRunner(
-            new TextGeneratorEvaluationModel(new TextGenerator(model, HfTokenizer.Load(modelFolder))), evaluation,
-            originalModel: original is null ? null : new TextGeneratorEvaluationModel(new TextGenerator(original, HfTokenizer.Load(originalFolder!))))
-            .Run(dataset, store, cancellationToken: cancellationToken);
+        var report = new EvaluationRunner(model, evaluation, originalModel: original).Run(dataset, store, cancellationToken: cancellationToken);
         EvaluationReportWriter.Write(output, report);
         // A rerun finds the samples stored and takes seconds: keep the time of the run that generated them.
         if (!_timings.ContainsKey(Path.GetFileName(output)))
@@ -275,6 +275,13 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
         }
         log.Report($"{Path.GetFileName(output)}:\n{EvaluationMarkdown.Render(report)}");
         return report;
+    }
+
+    private static LocalGenerationEngine EvaluationEngine(string folder, EvaluationDataset dataset, EvaluationOptions evaluation)
+    {
+        var bundle = ModelBundle.Load(folder);
+        return StageEngine.Create(bundle, evaluation.BatchSize, evaluation.MaxNewTokens,
+            EvaluationRunner.PromptsFor(dataset.Samples, evaluation, bundle.Family));
     }
 
     // One table and plot for the README: the TokenSkip model with its baselines, and the ablation's TokenSkip rows.

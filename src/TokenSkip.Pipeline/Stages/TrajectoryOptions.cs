@@ -5,7 +5,7 @@ namespace TokenSkip.Pipeline.Stages;
 /// <summary>Settings of the trajectory stage (TokenSkip's reference: greedy, 512 new tokens, γ = 1 prompt).</summary>
 public sealed record TrajectoryOptions
 {
-    /// <summary>Prompts decoded together.</summary>
+    /// <summary>Questions in flight at once (decoded together by a continuous-batching engine). Default 8.</summary>
     public int BatchSize { get; init; } = 8;
 
     /// <summary>Most tokens per answer.</summary>

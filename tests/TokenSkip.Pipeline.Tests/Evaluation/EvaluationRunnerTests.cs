@@ -74,7 +74,7 @@ public sealed class EvaluationRunnerTests : IDisposable
     {
         var tokenSkip = NewModel();
         // The base model writes twice as many words and gets q1 wrong.
-        var original = new ScriptedModel((question, _) => question == "q1" ? Output(Cot(20), "11") : Output(Cot(2 * int.Parse(question[1..]) * 10), question[1..] + "0"));
+        var original = new ScriptedEngine((question, _) => question == "q1" ? Output(Cot(20), "11") : Output(Cot(2 * int.Parse(question[1..]) * 10), question[1..] + "0"));
         var dataset = WriteDataset();
         var store = EvaluationStore.Open(_folder.Path, new EvaluationRunInfo(dataset.Path, "scripted", Options.MaxNewTokens));
 
@@ -97,8 +97,8 @@ public sealed class EvaluationRunnerTests : IDisposable
         var report = Run(model, Options with { LatencySamples = 1, IncludeBaselines = false, Ratios = [new CompressionRatio(0.6)] });
 
         var row = report.Results.Single();
-        // q1 alone (6 + 5 + 1 = 12 tokens, 12 ms); q2, q3 together; q4 alone at the end of the chunking; then the
-        // throughput pass over the first two samples. One entry per prompt, with the size of its batch.
+        // q1 alone (6 + 5 + 1 = 12 tokens, 12 ms); q2, q3 together (BatchSize in flight); q4 when q2's slot frees up;
+        // then the throughput pass over the first two samples. One entry per prompt, with the requests that started with it.
         Assert.Equal([1, 2, 2, 1, 2, 2], model.Calls.Select(c => c.BatchSize));
         Assert.Equal(["q1", "q2", "q3", "q4", "q1", "q2"], model.Calls.Select(c => c.Question));
         Assert.Equal(12, row.LatencyMsPerSample);
@@ -116,8 +116,8 @@ public sealed class EvaluationRunnerTests : IDisposable
         var calls = 0;
         first.BeforeCall = () =>
         {
-            // Calls 1-5 are the γ=1.0 stage (four samples, one batch); call 6 is γ=0.6's first sample; stop at the 7th.
-            if (++calls == 7)
+            // Requests 1-6 are the γ=1.0 stage (four samples, a batch of two); 7 is γ=0.6's first sample; stop at the 8th.
+            if (++calls == 8)
             {
                 cancel.Cancel();
             }
@@ -213,7 +213,7 @@ public sealed class EvaluationRunnerTests : IDisposable
         Assert.Equal(batch, row.ThroughputBatchSize);
     }
 
-    private EvaluationReport Run(ScriptedModel model, EvaluationOptions options, string? folder = null,
+    private EvaluationReport Run(ScriptedEngine model, EvaluationOptions options, string? folder = null,
         IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var dataset = WriteDataset();
@@ -229,7 +229,7 @@ public sealed class EvaluationRunnerTests : IDisposable
         return EvaluationDataset.Load(path);
     }
 
-    private static ScriptedModel NewModel() => new((question, gamma) => Script[(question, gamma)]);
+    private static ScriptedEngine NewModel() => new((question, gamma) => Script[(question, gamma)]);
 
     private static string Cot(int words, string first = "w") => string.Join(" ", [first, .. Enumerable.Repeat("w", words - 1)]);
 

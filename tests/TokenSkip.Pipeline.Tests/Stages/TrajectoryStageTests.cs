@@ -1,8 +1,8 @@
 using TokenSkip.Core.IO;
 using TokenSkip.Models.Inference;
-using TokenSkip.Models.Tokenization;
-using TokenSkip.Models.Transformer;
+using TokenSkip.Models.Loading;
 using TokenSkip.Pipeline.Data;
+using TokenSkip.Pipeline.Generation;
 using TokenSkip.Pipeline.Stages;
 using TokenSkip.Pipeline.Synthetic;
 using TokenSkip.TestSupport;
@@ -21,8 +21,8 @@ public sealed class TrajectoryStageTests
     public void WritesOneRecordPerProblemAndAResumeRedoesNothingFinished()
     {
         using var folder = new TempFolder();
-        var stage = Stage(TinyQwen.Write(folder.Combine("model")), out var model);
-        using var _ = model;
+        var stage = Stage(TinyQwen.Write(folder.Combine("model")), out var engine);
+        using var _ = engine;
         var output = folder.Combine("out", "trajectories.jsonl");
 
         var first = stage.Run(Problems, output);
@@ -50,11 +50,11 @@ public sealed class TrajectoryStageTests
         using var folder = new TempFolder();
         var modelFolder = TinyQwen.Write(folder.Combine("model"));
         var output = folder.Combine("trajectories.jsonl");
-        var stage = Stage(modelFolder, out var model);
-        using var _ = model;
+        var stage = Stage(modelFolder, out var engine);
+        using var _ = engine;
         stage.Run(Problems[..2], output);
 
-        var other = new TrajectoryStage(new TextGenerator(model, HfTokenizer.Load(modelFolder)), new TrajectoryOptions { MaxNewTokens = 7 });
+        var other = new TrajectoryStage(engine, new TrajectoryOptions { MaxNewTokens = 7 }, modelFolder);
 
         var error = Assert.Throws<InvalidOperationException>(() => other.Run(Problems, output));
         Assert.Contains("started with other settings", error.Message);
@@ -64,8 +64,8 @@ public sealed class TrajectoryStageTests
     public void CancellationLeavesAResumableFile()
     {
         using var folder = new TempFolder();
-        var stage = Stage(TinyQwen.Write(folder.Combine("model")), out var model, batchSize: 2);
-        using var _ = model;
+        var stage = Stage(TinyQwen.Write(folder.Combine("model")), out var engine, batchSize: 2);
+        using var _ = engine;
         var output = folder.Combine("trajectories.jsonl");
         using var cancellation = new CancellationTokenSource();
         var progress = new SynchronousProgress<StageProgress>(p =>
@@ -84,10 +84,11 @@ public sealed class TrajectoryStageTests
         Assert.Equal(6, JsonLines.Read<TrajectoryRecord>(output).Select(r => r.Id).Distinct().Count());
     }
 
-    private static TrajectoryStage Stage(string modelFolder, out CausalLanguageModel model, int batchSize = 4)
+    private static TrajectoryStage Stage(string modelFolder, out LocalGenerationEngine engine, int batchSize = 4)
     {
-        model = CausalLanguageModel.Load(modelFolder);
-        return new TrajectoryStage(new TextGenerator(model, HfTokenizer.Load(modelFolder)),
-            new TrajectoryOptions { MaxNewTokens = 6, BatchSize = batchSize });
+        var options = new TrajectoryOptions { MaxNewTokens = 6, BatchSize = batchSize };
+        var bundle = ModelBundle.Load(modelFolder);
+        engine = StageEngine.Create(bundle, batchSize, options.MaxNewTokens, TrajectoryStage.PromptsFor(Problems, options, bundle.Family));
+        return new TrajectoryStage(engine, options, modelFolder);
     }
 }

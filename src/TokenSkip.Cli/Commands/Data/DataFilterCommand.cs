@@ -2,7 +2,7 @@ using System.CommandLine;
 using TokenSkip.Cli.Infrastructure;
 using TokenSkip.Core.IO;
 using TokenSkip.Models;
-using TokenSkip.Models.Tokenization;
+using TokenSkip.Models.Loading;
 using TokenSkip.Pipeline.Data;
 using TokenSkip.Pipeline.Stages;
 
@@ -27,7 +27,7 @@ internal static class DataFilterCommand
             var inputPath = parse.GetValue(input)!;
             var trajectories = JsonLines.Read<TrajectoryRecord>(inputPath).ToList();
             var folder = parse.GetValue(model) ?? DefaultModel.Require();
-            var tokenizer = TokenizerLoader.TryLoad(folder) ?? throw new ArgumentException($"{folder}: no tokenizer.json in the target model folder");
+            var tokenizer = ModelBundle.LoadTokenizer(folder);
             var summary = FilterStage.Run(trajectories, tokenizer, parse.GetValue(output)!,
                 new FilterOptions { MaxCotTokens = parse.GetValue(maxTokens), RequireStop = !parse.GetValue(allowTruncated) }, [inputPath]);
             console.Error.WriteLine(

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using TokenSkip.Cli.Infrastructure;
-using TokenSkip.Models.Inference;
-using TokenSkip.Models.Tokenization;
-using TokenSkip.Models.Transformer;
+using TokenSkip.Models.Loading;
 using TokenSkip.Pipeline.Data;
+using TokenSkip.Pipeline.Generation;
 using TokenSkip.Pipeline.Stages;
 
 namespace TokenSkip.Cli.Commands.Data;
@@ -28,14 +27,19 @@ internal static class DataGenerateCommand
         {
             var problems = ProblemSet.Load(parse.GetValue(data)!, parse.GetValue(limit));
             var folder = model.Folder(parse);
-            using var lm = CausalLanguageModel.Load(folder, model.Read(parse));
-            var tokenizer = TokenizerLoader.TryLoad(folder)
-                ?? throw new ArgumentException($"{folder}: the target model folder needs its tokenizer.json");
-            var stage = new TrajectoryStage(new TextGenerator(lm, tokenizer), new TrajectoryOptions
+            var options = new TrajectoryOptions
             {
                 BatchSize = parse.GetValue(batch),
                 MaxNewTokens = parse.GetValue(maxTokens),
-            });
+            };
+            if (options.BatchSize < 1)
+            {
+                throw new ArgumentException($"--batch-size must be at least 1; got {options.BatchSize}");
+            }
+
+            var bundle = ModelBundle.Load(folder, new ModelBundleOptions { Load = model.Read(parse) });
+            using var engine = StageEngine.Create(bundle, options.BatchSize, options.MaxNewTokens, TrajectoryStage.PromptsFor(problems, options, bundle.Family));
+            var stage = new TrajectoryStage(engine, options, folder);
             var path = parse.GetValue(output)!;
             var written = stage.Run(problems, path, console.Progress(), cancellationToken);
             console.Error.WriteLine($"{written} new trajectories written to {path} ({problems.Count} questions)");

@@ -1,10 +1,10 @@
 using System.Threading.Channels;
 using TokenSkip.Core.Generation;
 
-namespace TokenSkip.Hosting.Worker;
+namespace TokenSkip.Models.Inference;
 
 /// <summary>
-/// One accepted request on its way through the worker: the prompt and options, the channel its tokens stream through,
+/// One accepted request on its way through the <see cref="BatchScheduler"/>: the prompt and options, the channel its tokens stream through,
 /// its deadline and the client's cancellation. Created on the request's thread, advanced on the model thread.
 /// </summary>
 internal sealed class GenerationWork

@@ -1,4 +1,4 @@
-namespace TokenSkip.Hosting.Worker;
+namespace TokenSkip.Models.Inference;
 
 /// <summary>
 /// The bounded hand-off from request threads to the model thread. Unlike a channel, a waiting item can be removed
