@@ -1,7 +1,6 @@
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using TokenSkip.Core.Answers;
-using TokenSkip.Core.Turns;
 using TokenSkip.Pipeline.Synthetic;
 using TokenSkip.SemanticKernel;
 using Xunit;
@@ -33,27 +32,6 @@ public sealed class AgentInstructionsTests(ServedModelFixture model, ITestOutput
         output.WriteLine($"placement {client.Policy.Placement}: without instructions {without:P0}, with {with:P0}");
         Assert.True(without >= 0.5 || Core.Calibration.ModelCard.TryLoad(model.Folder) is null, $"the served model answers only {without:P0}");
         Assert.InRange(with, without - 0.05, 1.0);
-    }
-
-    [SkippableTheory]
-    [InlineData(InstructionPlacement.AfterSystemPrompt)]
-    [InlineData(InstructionPlacement.BeforeQuestion)]
-    [InlineData(InstructionPlacement.ReplaceSystemPrompt)]
-    [InlineData(InstructionPlacement.Omit)]
-    public async Task PlacementTrial(InstructionPlacement placement)
-    {
-        Skip.If(Environment.GetEnvironmentVariable("TOKENSKIP_PLACEMENT_TRIAL") is null, "a measurement, run on demand (TOKENSKIP_PLACEMENT_TRIAL=1)");
-        var problems = WordProblemGenerator.Generate(seed: 8080, count: 100).ToList();
-        using var engine = model.CreateLocalEngine();
-        var client = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions
-        {
-            ModelCard = Core.Calibration.ModelCard.TryLoad(model.Folder), InstructionPlacement = placement,
-        });
-
-        var with = await AccuracyAsync(new ChatClientAgent(client, instructions: Instructions), problems);
-
-        output.WriteLine($"{placement}: {with:P1}");
-        Assert.InRange(with, 0.0, 1.0);
     }
 
     private static async Task<double> AccuracyAsync(AIAgent agent, IReadOnlyList<WordProblem> problems)
