@@ -17,6 +17,7 @@ public static class TokenSkipCli
         };
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(TokenizeCommand.Create(console));
+        root.Subcommands.Add(RenderCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));

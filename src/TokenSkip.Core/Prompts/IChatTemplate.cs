@@ -18,4 +18,17 @@ public interface IChatTemplate
     /// </summary>
     /// <exception cref="ArgumentException">A message has a role the family's format cannot express.</exception>
     string Render(IReadOnlyList<PromptMessage> messages, bool addGenerationPrompt);
+
+    /// <summary>
+    /// Renders <paramref name="messages"/> with the functions in <paramref name="tools"/> offered to the model, as the
+    /// family's own chat template does with <c>apply_chat_template(messages, tools=…)</c>: the tool section, assistant
+    /// tool calls (<see cref="PromptMessage.ToolCalls"/>) and tool results in the family's native form. Null or empty
+    /// <paramref name="tools"/> offers none; tool calls in the messages are rendered either way. Message content passes
+    /// through unchanged (marks included); JSON printed from tools and calls is marked as content.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// A message has a role the format cannot express, a tool call's arguments or a tool's parameters are not a JSON
+    /// object, or the conversation breaks a rule of the family's template (named in the message).
+    /// </exception>
+    string Render(IReadOnlyList<PromptMessage> messages, bool addGenerationPrompt, IReadOnlyList<ToolDefinition>? tools);
 }

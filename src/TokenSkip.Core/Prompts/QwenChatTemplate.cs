@@ -3,10 +3,11 @@ using System.Text;
 namespace TokenSkip.Core.Prompts;
 
 /// <summary>
-/// Qwen2.5's ChatML template, reproducing its <c>chat_template</c> (without tools) character for character:
-/// a system turn first (Qwen's default system prompt when the conversation has none), each turn as
-/// <c>&lt;|im_start|&gt;role\n{content}&lt;|im_end|&gt;\n</c>, consecutive tool results grouped into one user
-/// turn of <c>&lt;tool_response&gt;</c> blocks, and <c>&lt;|im_start|&gt;assistant\n</c> as generation prompt.
+/// Qwen2.5-Instruct's ChatML template, reproducing its <c>chat_template</c> character for character: a system turn first
+/// (Qwen's default system prompt when the conversation has none; with tools, followed by the <c># Tools</c> section listing
+/// each tool as JSON), each turn as <c>&lt;|im_start|&gt;role\n{content}&lt;|im_end|&gt;\n</c>, assistant tool calls as
+/// <c>&lt;tool_call&gt;</c> blocks, consecutive tool results grouped into one user turn of <c>&lt;tool_response&gt;</c>
+/// blocks, and <c>&lt;|im_start|&gt;assistant\n</c> as generation prompt.
 /// </summary>
 public sealed class QwenChatTemplate : IChatTemplate
 {
@@ -22,6 +23,20 @@ public sealed class QwenChatTemplate : IChatTemplate
     /// <summary>End of document (the base model's EOS, also a stop token for the instruct models).</summary>
     public const string EndOfText = "<|endoftext|>";
 
+    /// <summary>Opens a tool call in the model's output (plain text, not a special token).</summary>
+    public const string ToolCallOpen = "<tool_call>";
+
+    /// <summary>Closes a tool call in the model's output.</summary>
+    public const string ToolCallClose = "</tool_call>";
+
+    private const string ToolsHeader =
+        "\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\n" +
+        "You are provided with function signatures within <tools></tools> XML tags:\n<tools>";
+
+    private const string ToolsFooter =
+        "\n</tools>\n\nFor each function call, return a json object with function name and arguments within " +
+        "<tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call>";
+
     /// <inheritdoc />
     public ModelFamily Family => ModelFamily.Qwen2;
 
@@ -29,25 +44,44 @@ public sealed class QwenChatTemplate : IChatTemplate
     public IReadOnlyList<string> StopTokens { get; } = [TurnEnd, EndOfText];
 
     /// <inheritdoc />
-    public string Render(IReadOnlyList<PromptMessage> messages, bool addGenerationPrompt)
+    public string Render(IReadOnlyList<PromptMessage> messages, bool addGenerationPrompt) =>
+        Render(messages, addGenerationPrompt, tools: null);
+
+    /// <inheritdoc />
+    public string Render(IReadOnlyList<PromptMessage> messages, bool addGenerationPrompt, IReadOnlyList<ToolDefinition>? tools)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var text = new StringBuilder();
         var hasSystemFirst = messages.Count > 0 && messages[0].Role == PromptMessage.SystemRole;
-        if (!hasSystemFirst)
+        var system = hasSystemFirst ? messages[0].Content : DefaultSystemPrompt;
+        if (ToolJson.Any(tools))
         {
-            AppendTurn(text, PromptMessage.SystemRole, DefaultSystemPrompt);
+            text.Append(TurnStart).Append(PromptMessage.SystemRole).Append('\n').Append(system).Append(ToolsHeader);
+            for (var t = 0; t < tools!.Count; t++)
+            {
+                text.Append('\n').Append(ToolJson.Definition(tools[t], t, indent: null));
+            }
+
+            text.Append(ToolsFooter).Append(TurnEnd).Append('\n');
+        }
+        else
+        {
+            AppendTurn(text, PromptMessage.SystemRole, system);
         }
 
-        for (var i = 0; i < messages.Count; i++)
+        // The leading system message is already in the system turn; later ones are ordinary turns.
+        for (var i = hasSystemFirst ? 1 : 0; i < messages.Count; i++)
         {
             var message = messages[i];
             switch (message.Role)
             {
                 case PromptMessage.SystemRole:
                 case PromptMessage.UserRole:
-                case PromptMessage.AssistantRole:
+                case PromptMessage.AssistantRole when !message.HasToolCalls:
                     AppendTurn(text, message.Role, message.Content);
+                    break;
+                case PromptMessage.AssistantRole:
+                    AppendToolCalls(text, message, i);
                     break;
                 case PromptMessage.ToolRole:
                     // Runs of tool results share one user turn.
@@ -80,4 +114,23 @@ public sealed class QwenChatTemplate : IChatTemplate
 
     private static void AppendTurn(StringBuilder text, string role, string content) =>
         text.Append(TurnStart).Append(role).Append('\n').Append(content).Append(TurnEnd).Append('\n');
+
+    /// <summary>An assistant turn with calls: its content (when not empty), then one <c>&lt;tool_call&gt;</c> block per call.</summary>
+    private static void AppendToolCalls(StringBuilder text, PromptMessage message, int index)
+    {
+        text.Append(TurnStart).Append(PromptMessage.AssistantRole);
+        if (message.Content.Length > 0)
+        {
+            text.Append('\n').Append(message.Content);
+        }
+
+        for (var c = 0; c < message.ToolCalls!.Count; c++)
+        {
+            var call = message.ToolCalls[c] ?? throw new ArgumentException($"messages[{index}].ToolCalls[{c}] is null.", "messages");
+            text.Append('\n').Append(ToolCallOpen).Append("\n{\"name\": \"").Append(ToolJson.Name(call, index, c))
+                .Append("\", \"arguments\": ").Append(ToolJson.Arguments(call, index, c)).Append("}\n").Append(ToolCallClose);
+        }
+
+        text.Append(TurnEnd).Append('\n');
+    }
 }

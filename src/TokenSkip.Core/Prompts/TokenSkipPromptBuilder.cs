@@ -40,7 +40,21 @@ public static class TokenSkipPromptBuilder
     /// prompt of <see cref="BuildPrompt(ModelFamily, string, CompressionRatio)"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The conversation has no user message.</exception>
-    public static string BuildPrompt(ModelFamily family, IReadOnlyList<PromptMessage> messages, CompressionRatio ratio)
+    public static string BuildPrompt(ModelFamily family, IReadOnlyList<PromptMessage> messages, CompressionRatio ratio) =>
+        BuildPrompt(family, messages, ratio, tools: null);
+
+    /// <summary>
+    /// The inference prompt for a conversation with <paramref name="tools"/> offered: as
+    /// <see cref="BuildPrompt(ModelFamily, IReadOnlyList{PromptMessage}, CompressionRatio)"/>, with the tool section in the
+    /// system turn, as each family's template writes it there. Qwen2.5: TokenSkip's system prompt (or the conversation's)
+    /// followed by the <c># Tools</c> section. Llama 3.1: Meta's system turn ("Environment: ipython", the knowledge and
+    /// today dates, the tools as indented JSON, then the conversation's system message, if any), the turns untrimmed.
+    /// Tool calls and tool results in the conversation are rendered natively. Without tools and tool calls the prompt
+    /// is exactly the one without this argument.
+    /// </summary>
+    /// <exception cref="ArgumentException">The conversation has no user message, or its tools or calls cannot be rendered.</exception>
+    public static string BuildPrompt(ModelFamily family, IReadOnlyList<PromptMessage> messages, CompressionRatio ratio,
+        IReadOnlyList<ToolDefinition>? tools)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var lastUser = -1;
@@ -68,7 +82,10 @@ public static class TokenSkipPromptBuilder
             turns.Add(i == lastUser ? messages[i] with { Content = UserTurn(family, messages[i].Content, ratio) } : messages[i]);
         }
 
-        return ChatTemplates.For(family).Render(turns, addGenerationPrompt: true);
+        var template = ChatTemplates.For(family);
+        return template is Llama3ChatTemplate llama && (tools is { Count: > 0 } || turns.Any(t => t.HasToolCalls))
+            ? llama.RenderWithTools(turns, addGenerationPrompt: true, tools, toolsInUserMessage: false, trim: false)
+            : template.Render(turns, addGenerationPrompt: true, tools);
     }
 
     /// <summary>
