@@ -40,6 +40,14 @@ public sealed record ModelCard
     [JsonPropertyName("instructions")]
     public string? Instructions { get; init; }
 
+    /// <summary>
+    /// Whether the model calls tools in its family's native format (<c>calls_tools</c>); null means it does (the instruct
+    /// models TokenSkip's adapters are trained on do). A model that does not (the embedded one) is never handed tool
+    /// descriptions, which would only wreck its answer; responses then say tools were not offered.
+    /// </summary>
+    [JsonPropertyName("calls_tools")]
+    public bool? CallsTools { get; init; }
+
     /// <summary>The parsed <see cref="Instructions"/>, or null when the card does not say.</summary>
     [JsonIgnore]
     public Turns.InstructionPlacement? InstructionPlacement => Instructions is null ? null : Turns.InstructionPlacements.Parse(Instructions);

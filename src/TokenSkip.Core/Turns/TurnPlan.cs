@@ -1,5 +1,6 @@
 using TokenSkip.Core.Budgets;
 using TokenSkip.Core.Generation;
+using TokenSkip.Core.Prompts;
 
 namespace TokenSkip.Core.Turns;
 
@@ -33,6 +34,9 @@ public sealed record TurnPlan
 
     /// <summary>True when the caller or a budget set the limit (a remote door sends <c>max_tokens</c> only then).</summary>
     public bool MaxOutputTokensRequested { get; init; }
+
+    /// <summary>The tools handed to the model (empty when none were offered); its output is scanned for calls when any were.</summary>
+    public IReadOnlyList<ToolDefinition> OfferedTools { get; init; } = [];
 
     /// <summary>The last user message: the question a budget is planned for and the planner learns from.</summary>
     public string Question { get; init; } = string.Empty;

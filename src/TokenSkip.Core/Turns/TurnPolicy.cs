@@ -132,7 +132,14 @@ public sealed class TurnPolicy
 
         var limit = request.Sampling.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;
         limit = cap is { } c ? Math.Min(limit, c) : limit;
-        var (prompt, placement) = tokenSkip ? RenderTokenSkip(request, ratio) : (RenderChat(request), (InstructionPlacement?)null);
+        var tools = OfferedTools(request);
+        var (prompt, placement) = tokenSkip ? RenderTokenSkip(request, ratio, tools) : (RenderChat(request, tools), (InstructionPlacement?)null);
+        var report = tokenSkip ? Report(ratio, request.TokenBudget is null ? null : limit, request.TokenBudget, decision, placement) : [];
+        if (request.Tools is { Count: > 0 })
+        {
+            report[TurnReportKeys.ToolsOffered] = tools.Count > 0;
+        }
+
         return new TurnPlan
         {
             Prompt = prompt,
@@ -143,7 +150,8 @@ public sealed class TurnPolicy
             MaxOutputTokensRequested = request.Sampling.MaxOutputTokens is not null || cap is not null,
             Question = question,
             Decision = decision,
-            Report = tokenSkip ? Report(ratio, request.TokenBudget is null ? null : limit, request.TokenBudget, decision, placement) : new Dictionary<string, object>(),
+            Report = report,
+            OfferedTools = tools,
         };
     }
 
@@ -210,7 +218,28 @@ public sealed class TurnPolicy
         return new CompressionRatio(value);
     }
 
-    private (string Prompt, InstructionPlacement? Placement) RenderTokenSkip(TurnRequest request, CompressionRatio ratio)
+    /// <summary>True unless the card says the model does not call tools.</summary>
+    public bool CallsTools => _info.Card?.CallsTools ?? true;
+
+    // The tools the model is handed: none when it cannot call them or the request says none; one when it names one.
+    private IReadOnlyList<ToolDefinition> OfferedTools(TurnRequest request)
+    {
+        if (request.Tools is not { Count: > 0 } tools || !CallsTools || request.ToolChoice is "none")
+        {
+            return [];
+        }
+
+        if (request.ToolChoice is null or "auto" or "required")
+        {
+            return tools;
+        }
+
+        return tools.Where(t => t.Name == request.ToolChoice).ToArray() is { Length: > 0 } named
+            ? named
+            : throw new InvalidRequestException("tool_choice", $"tool_choice names '{request.ToolChoice}', which is not one of the tools");
+    }
+
+    private (string Prompt, InstructionPlacement? Placement) RenderTokenSkip(TurnRequest request, CompressionRatio ratio, IReadOnlyList<ToolDefinition> tools)
     {
         var instructions = string.Join("\n\n", new[] { request.Instructions }
             .Concat(request.Messages.Where(m => m.Role == PromptMessage.SystemRole).Select(m => m.Content))
@@ -238,7 +267,7 @@ public sealed class TurnPolicy
 
         try
         {
-            return (TokenSkipPromptBuilder.BuildPrompt(_info.Family, turns, ratio), placement);
+            return (TokenSkipPromptBuilder.BuildPrompt(_info.Family, turns, ratio, tools), placement);
         }
         catch (ArgumentException e)
         {
@@ -246,7 +275,7 @@ public sealed class TurnPolicy
         }
     }
 
-    private string RenderChat(TurnRequest request)
+    private string RenderChat(TurnRequest request, IReadOnlyList<ToolDefinition> tools)
     {
         var turns = request.Messages.Select(Mark).ToList();
         if (!string.IsNullOrWhiteSpace(request.Instructions))
@@ -265,7 +294,7 @@ public sealed class TurnPolicy
 
         try
         {
-            return ChatTemplates.For(_info.Family).Render(turns, addGenerationPrompt: true);
+            return ChatTemplates.For(_info.Family).Render(turns, addGenerationPrompt: true, tools);
         }
         catch (ArgumentException e)
         {

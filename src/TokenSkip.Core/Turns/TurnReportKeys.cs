@@ -34,6 +34,12 @@ public static class TurnReportKeys
     /// <summary>Response only: true when a budget middleware answered without calling the model because nothing was left.</summary>
     public const string BudgetExhausted = "token_budget_exhausted";
 
+    /// <summary>
+    /// Response only: false when the request offered tools but they were not handed to the model (its card says it does
+    /// not call tools, or <c>tool_choice</c> was <c>none</c>); true when they were.
+    /// </summary>
+    public const string ToolsOffered = "tools_offered";
+
     /// <summary>Response only: where the conversation's instructions (system messages) went in TokenSkip's prompt (<see cref="InstructionPlacement"/>).</summary>
     public const string Instructions = "instructions_placement";
 }

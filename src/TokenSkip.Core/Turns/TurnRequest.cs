@@ -20,6 +20,15 @@ public sealed record TurnRequest
     /// <summary>The steps <see cref="TokenBudget"/> must still cover, this one included; default 1.</summary>
     public int BudgetSteps { get; init; } = 1;
 
+    /// <summary>Functions the model may call, in its family's native tool format; null or empty offers none.</summary>
+    public IReadOnlyList<ToolDefinition>? Tools { get; init; }
+
+    /// <summary>
+    /// OpenAI's <c>tool_choice</c>: <c>auto</c> (the default), <c>none</c> (tools are not offered), <c>required</c>, or a
+    /// function's name (only that function is offered). Decoding is not constrained: a model may still answer in text.
+    /// </summary>
+    public string? ToolChoice { get; init; }
+
     /// <summary>Sampling and length settings.</summary>
     public TurnSampling Sampling { get; init; } = new();
 }

@@ -33,6 +33,9 @@ public static class TokenSkipOptionKeys
     /// <summary>Response only: true when a budget middleware answered without calling the model because nothing was left.</summary>
     public const string BudgetExhausted = TurnReportKeys.BudgetExhausted;
 
+    /// <summary>Response only: false when the call offered tools the model was not handed (its card says it does not call tools).</summary>
+    public const string ToolsOffered = TurnReportKeys.ToolsOffered;
+
     /// <summary>Response only: where instructions went in TokenSkip's prompt (<see cref="InstructionPlacements"/> names).</summary>
     public const string InstructionsPlacement = TurnReportKeys.Instructions;
 }

@@ -13,8 +13,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <see cref="IChatClient"/> (<c>AddTokenSkipChatClient</c>, returning the <see cref="ChatClientBuilder"/> so you can add
 /// <c>UseOpenTelemetry()</c>, <c>UseLogging()</c> or caching) or an <see cref="IChatCompletionService"/>
 /// (<c>AddTokenSkipChatCompletion</c>, with a <c>configure</c> callback for the same builder). Both are one pipeline:
-/// Semantic Kernel function invocation → <see cref="TokenBudgetChatClient"/> → <see cref="PromptToolCallingChatClient"/> →
-/// anything you add → <see cref="TokenSkipChatClient"/>, so budgets see every round trip of a tool loop. Function
+/// Semantic Kernel function invocation → <see cref="TokenBudgetChatClient"/> → anything you add →
+/// <see cref="TokenSkipChatClient"/> (which offers tools in the model family's native format when the card says the model
+/// calls tools), so budgets see every round trip of a tool loop. Function
 /// invocation is already in it: do not add a second layer with <c>UseFunctionInvocation()</c>.
 /// </summary>
 /// <remarks>
@@ -142,16 +143,15 @@ public static class TokenSkipServiceCollectionExtensions
             ownsEngine: true, configure);
 
     /// <summary>
-    /// The pipeline both registrations use, unbuilt: function invocation outermost, then budgets and prompt-based tool
-    /// calling; what you add with <c>Use</c> sits between them and the model. Exposed so that hosts can build it by hand.
+    /// The pipeline both registrations use, unbuilt: function invocation outermost, then budgets; what you add with
+    /// <c>Use</c> sits between them and the model. Exposed so that hosts can build it by hand.
     /// </summary>
     public static ChatClientBuilder CreateTokenSkipPipeline(Func<IServiceProvider, IGenerationEngine> engineOf, TokenSkipChatClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(engineOf);
         return new ChatClientBuilder(services => new TokenSkipChatClient(engineOf(services), options?.Clone()))
             .UseKernelFunctionInvocation()
-            .UseTokenBudget()
-            .UsePromptToolCalling();
+            .UseTokenBudget();
     }
 
     /// <summary>The pipeline both registrations use, built over <paramref name="engine"/>.</summary>

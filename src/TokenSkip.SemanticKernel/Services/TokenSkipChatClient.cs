@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using TokenSkip.Core;
 using TokenSkip.Core.Budgets;
@@ -7,6 +8,7 @@ using TokenSkip.Core.Compression;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Tools;
 using TokenSkip.Core.Turns;
 
 namespace TokenSkip.SemanticKernel;
@@ -94,6 +96,8 @@ public sealed class TokenSkipChatClient : IChatClient
                 CompressionRatio = call.Ratio?.Value,
                 TokenBudget = call.TokenBudget,
                 BudgetSteps = call.BudgetSteps,
+                Tools = ChatMessageRenderer.ToolsOf(options),
+                ToolChoice = ChatMessageRenderer.ToolChoiceOf(options),
                 Sampling = new TurnSampling
                 {
                     MaxOutputTokens = options?.MaxOutputTokens,
@@ -121,26 +125,47 @@ public sealed class TokenSkipChatClient : IChatClient
         var responseId = Guid.NewGuid().ToString("N");
         var created = DateTimeOffset.UtcNow;
         var completion = new StringBuilder();
+
+        // With tools offered, the output is scanned for the family's native calls; no half-call text reaches the stream.
+        var calls = plan.OfferedTools.Count > 0 ? new ToolCallStreamFilter(_engine.Info.Family) : null;
+        var called = false;
         await foreach (var update in _engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (update.TextDelta.Length > 0)
             {
                 completion.Append(update.TextDelta);
-                yield return NewUpdate(responseId, created, [new TextContent(update.TextDelta)]);
+                if (calls is null)
+                {
+                    yield return NewUpdate(responseId, created, [new TextContent(update.TextDelta)]);
+                }
+                else if (Contents(calls.Push(update.TextDelta), ref called) is { Count: > 0 } contents)
+                {
+                    yield return NewUpdate(responseId, created, contents);
+                }
             }
 
             if (update.IsFinal)
             {
+                if (calls is not null && Contents(calls.Complete(), ref called) is { Count: > 0 } rest)
+                {
+                    yield return NewUpdate(responseId, created, rest);
+                }
+
                 var usage = update.Usage ?? new GenerationUsage(0, 0);
-                policy.Complete(plan, completion.ToString(), usage.CompletionTokens, update.FinishReason ?? FinishReason.Stop);
+                if (!called)
+                {
+                    policy.Complete(plan, completion.ToString(), usage.CompletionTokens, update.FinishReason ?? FinishReason.Stop);
+                }
+
                 var final = NewUpdate(responseId, created, [new UsageContent(new UsageDetails
                 {
                     InputTokenCount = usage.PromptTokens,
                     OutputTokenCount = usage.CompletionTokens,
                     TotalTokenCount = usage.TotalTokens,
                 })]);
-                final.FinishReason = update.FinishReason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
+                final.FinishReason = called ? ChatFinishReason.ToolCalls
+                    : update.FinishReason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
                 final.AdditionalProperties = Report(plan);
                 yield return final;
 
@@ -186,6 +211,27 @@ public sealed class TokenSkipChatClient : IChatClient
             Planner = _options.Planner,
             ObserveCompletions = _options.ObserveCompletions,
         });
+    }
+
+    // Text and parsed calls as MEAI contents; a call becomes a FunctionCallContent the function-invoking layer runs.
+    private static List<AIContent> Contents(IReadOnlyList<ToolCallStreamItem> items, ref bool called)
+    {
+        var contents = new List<AIContent>(items.Count);
+        foreach (var item in items)
+        {
+            if (item.Call is { } call)
+            {
+                called = true;
+                var arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>(call.ArgumentsJson);
+                contents.Add(new FunctionCallContent("call_" + Guid.NewGuid().ToString("N")[..24], call.Name, arguments));
+            }
+            else if (!string.IsNullOrEmpty(item.Text))
+            {
+                contents.Add(new TextContent(item.Text));
+            }
+        }
+
+        return contents;
     }
 
     private ChatResponseUpdate NewUpdate(string responseId, DateTimeOffset created, IList<AIContent> contents) =>
