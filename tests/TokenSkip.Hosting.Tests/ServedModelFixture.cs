@@ -51,6 +51,9 @@ public sealed class ServedModelFixture : IDisposable
 
     public ITextTokenizer Tokenizer { get; }
 
+    /// <summary>What the served model's card says about tool calling (null: no card, or it does not say).</summary>
+    public bool? CallsTools => Core.Calibration.ModelCard.TryLoad(Folder)?.CallsTools;
+
     /// <summary>The in-process reference: what <see cref="TextGenerator"/> produces for a prompt on its own.</summary>
     public GenerationResult Generate(IReadOnlyList<int> promptIds, GenerationOptions options)
     {

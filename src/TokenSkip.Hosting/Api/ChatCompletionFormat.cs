@@ -14,6 +14,12 @@ internal sealed class ChatCompletionFormat(string id, long created, string model
     public object Completion(string text, string finishReason, CompletionUsage usage) =>
         new ChatCompletion(id, created, model, [new ChatChoice(new ChatResponseMessage(text), finishReason)], usage) { TokenSkip = report };
 
+    public object? ToolCallChunk(int index, ChatToolCall call) =>
+        Chunk(new ChatDelta(null, null) { ToolCalls = [call with { Index = index }] }, null);
+
+    public object CompletionWithCalls(string? text, IReadOnlyList<ChatToolCall> calls, CompletionUsage usage) =>
+        new ChatCompletion(id, created, model, [new ChatChoice(new ChatResponseMessage(text) { ToolCalls = calls }, "tool_calls")], usage) { TokenSkip = report };
+
     private ChatCompletionChunk Chunk(ChatDelta delta, string? finishReason) =>
         new(id, created, model, [new ChatChunkChoice(delta, finishReason)], null) { TokenSkip = report };
 }

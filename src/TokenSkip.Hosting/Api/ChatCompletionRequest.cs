@@ -16,6 +16,14 @@ internal sealed class ChatCompletionRequest : CompletionRequestBase
     [JsonPropertyName("token_budget")]
     public int? TokenBudget { get; init; }
 
+    /// <summary>Functions the model may call (OpenAI's <c>tools</c>).</summary>
+    [JsonPropertyName("tools")]
+    public IReadOnlyList<ChatTool?>? Tools { get; init; }
+
+    /// <summary><c>auto</c>, <c>none</c>, <c>required</c>, or <c>{"type": "function", "function": {"name": ...}}</c>.</summary>
+    [JsonPropertyName("tool_choice")]
+    public System.Text.Json.JsonElement? ToolChoice { get; init; }
+
     /// <summary>TokenSkip extension: the steps <c>token_budget</c> must still cover, this one included (default 1).</summary>
     [JsonPropertyName("token_budget_steps")]
     public int? TokenBudgetSteps { get; init; }

@@ -41,8 +41,9 @@ internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<Token
             var updates = worker.Submit(new GenerationRequest { PromptIds = ids, Options = generation }, aborted);
             var format = new ChatCompletionFormat("chatcmpl-" + Guid.NewGuid().ToString("N"), time.GetUtcNow().ToUnixTimeSeconds(),
                 model.ModelId, plan.Report.Count == 0 ? null : new Dictionary<string, object>(plan.Report));
-            var outcome = await CompletionResponder.RespondAsync(http, updates, format, chat.Sampling).ConfigureAwait(false);
-            if (outcome is not null)
+            var toolFamily = plan.OfferedTools.Count > 0 ? model.Family : (ModelFamily?)null;
+            var outcome = await CompletionResponder.RespondAsync(http, updates, format, chat.Sampling, toolFamily).ConfigureAwait(false);
+            if (outcome is { CalledTools: false })
             {
                 policy.Complete(plan, outcome.Text, outcome.Usage.CompletionTokens, outcome.FinishReason);
             }

@@ -11,4 +11,12 @@ internal sealed class ChatRequestMessage
     [JsonPropertyName("content")]
     [JsonConverter(typeof(MessageContentConverter))]
     public string? Content { get; init; }
+
+    /// <summary>An assistant message's tool calls.</summary>
+    [JsonPropertyName("tool_calls")]
+    public IReadOnlyList<ChatToolCall?>? ToolCalls { get; init; }
+
+    /// <summary>A tool message's answer to this call id.</summary>
+    [JsonPropertyName("tool_call_id")]
+    public string? ToolCallId { get; init; }
 }

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using TokenSkip.Core.Generation;
+using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Tools;
 
 namespace TokenSkip.Hosting.Api;
 
@@ -14,13 +16,15 @@ namespace TokenSkip.Hosting.Api;
 internal static class CompletionResponder
 {
     /// <summary>Returns how the generation ended, or null when a stream was cut (error event sent).</summary>
+    /// <remarks>With <paramref name="toolFamily"/> (tools were offered) the output is scanned for that family's native calls.</remarks>
     public static Task<CompletionOutcome?> RespondAsync(HttpContext http, ChannelReader<GenerationUpdate> updates, ICompletionFormat format,
-        SamplingPlan plan) =>
-        plan.Stream ? StreamAsync(http, updates, format, plan.IncludeUsage) : CollectAsync(http, updates, format);
+        SamplingPlan plan, ModelFamily? toolFamily = null) =>
+        plan.Stream ? StreamAsync(http, updates, format, plan.IncludeUsage, toolFamily) : CollectAsync(http, updates, format, toolFamily);
 
     public static string FinishReasonText(FinishReason? reason) => reason == FinishReason.Length ? "length" : "stop";
 
-    private static async Task<CompletionOutcome?> CollectAsync(HttpContext http, ChannelReader<GenerationUpdate> updates, ICompletionFormat format)
+    private static async Task<CompletionOutcome?> CollectAsync(HttpContext http, ChannelReader<GenerationUpdate> updates, ICompletionFormat format,
+        ModelFamily? toolFamily)
     {
         var text = new StringBuilder();
         GenerationUpdate? final = null;
@@ -33,14 +37,18 @@ internal static class CompletionResponder
         var outcome = Outcome(text, final);
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json; charset=utf-8";
-        var completion = format.Completion(outcome.Text, FinishReasonText(outcome.FinishReason), Usage(outcome.Usage));
+        var parsed = toolFamily is { } family ? ToolCallParser.Parse(family, outcome.Text) : null;
+        var completion = parsed is { Calls.Count: > 0 }
+            ? format.CompletionWithCalls(parsed.Text.Length == 0 ? null : parsed.Text, [.. parsed.Calls.Select(ToWire)], Usage(outcome.Usage))
+            : format.Completion(outcome.Text, FinishReasonText(outcome.FinishReason), Usage(outcome.Usage));
+        outcome = outcome with { CalledTools = parsed is { Calls.Count: > 0 } };
         await http.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(completion, completion.GetType(), ApiJson.Write), http.RequestAborted)
             .ConfigureAwait(false);
         return outcome;
     }
 
     private static async Task<CompletionOutcome?> StreamAsync(HttpContext http, ChannelReader<GenerationUpdate> updates, ICompletionFormat format,
-        bool includeUsage)
+        bool includeUsage, ModelFamily? toolFamily)
     {
         var aborted = http.RequestAborted;
         var events = new ServerSentEventWriter(http.Response);
@@ -52,6 +60,22 @@ internal static class CompletionResponder
 
         var text = new StringBuilder();
         GenerationUpdate? final = null;
+
+        // With tools offered, no half-written call reaches the stream: each call goes out whole, as vLLM sends it.
+        var calls = toolFamily is { } family ? new ToolCallStreamFilter(family) : null;
+        var callIndex = 0;
+        async Task SendAsync(IReadOnlyList<ToolCallStreamItem> items)
+        {
+            foreach (var item in items)
+            {
+                var chunk = item.Call is { } call ? format.ToolCallChunk(callIndex++, ToWire(call)) : format.TextChunk(item.Text!);
+                if (chunk is not null)
+                {
+                    await events.WriteJsonAsync(chunk, aborted).ConfigureAwait(false);
+                }
+            }
+        }
+
         try
         {
             await foreach (var update in updates.ReadAllAsync(aborted).ConfigureAwait(false))
@@ -59,13 +83,26 @@ internal static class CompletionResponder
                 if (update.TextDelta.Length > 0)
                 {
                     text.Append(update.TextDelta);
-                    await events.WriteJsonAsync(format.TextChunk(update.TextDelta), aborted).ConfigureAwait(false);
+                    if (calls is null)
+                    {
+                        await events.WriteJsonAsync(format.TextChunk(update.TextDelta), aborted).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await SendAsync(calls.Push(update.TextDelta)).ConfigureAwait(false);
+                    }
                 }
 
                 if (update.IsFinal)
                 {
                     final = update;
-                    await events.WriteJsonAsync(format.FinishChunk(FinishReasonText(update.FinishReason)), aborted).ConfigureAwait(false);
+                    if (calls is not null)
+                    {
+                        await SendAsync(calls.Complete()).ConfigureAwait(false);
+                    }
+
+                    var reason = callIndex > 0 ? "tool_calls" : FinishReasonText(update.FinishReason);
+                    await events.WriteJsonAsync(format.FinishChunk(reason), aborted).ConfigureAwait(false);
                 }
             }
         }
@@ -77,7 +114,7 @@ internal static class CompletionResponder
             return null;
         }
 
-        var outcome = Outcome(text, final);
+        var outcome = Outcome(text, final) with { CalledTools = callIndex > 0 };
         if (includeUsage)
         {
             await events.WriteJsonAsync(format.UsageChunk(Usage(outcome.Usage)), aborted).ConfigureAwait(false);
@@ -86,6 +123,9 @@ internal static class CompletionResponder
         await events.WriteDoneAsync(aborted).ConfigureAwait(false);
         return outcome;
     }
+
+    private static ChatToolCall ToWire(ParsedToolCall call) =>
+        new() { Id = "call_" + Guid.NewGuid().ToString("N")[..24], Function = new ChatFunctionCall(call.Name, call.ArgumentsJson) };
 
     private static CompletionOutcome Outcome(StringBuilder text, GenerationUpdate? final) =>
         final is { FinishReason: { } reason, Usage: { } usage }

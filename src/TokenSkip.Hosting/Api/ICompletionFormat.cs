@@ -13,4 +13,10 @@ internal interface ICompletionFormat
     object UsageChunk(CompletionUsage usage);
 
     object Completion(string text, string finishReason, CompletionUsage usage);
+
+    /// <summary>A streamed tool call (chat only; null for formats without tools).</summary>
+    object? ToolCallChunk(int index, ChatToolCall call) => null;
+
+    /// <summary>A whole completion whose output held tool calls (chat only); text is null when nothing else was said.</summary>
+    object CompletionWithCalls(string? text, IReadOnlyList<ChatToolCall> calls, CompletionUsage usage) => Completion(text ?? string.Empty, "tool_calls", usage);
 }
