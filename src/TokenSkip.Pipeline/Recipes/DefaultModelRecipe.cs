@@ -266,7 +266,7 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
         var report = new EvaluationRunner(
             new TextGeneratorEvaluationModel(new TextGenerator(model, HfTokenizer.Load(modelFolder))), evaluation,
             originalModel: original is null ? null : new TextGeneratorEvaluationModel(new TextGenerator(original, HfTokenizer.Load(originalFolder!))))
-            .Run(dataset, store, cancellationToken: cancellationToken);
+            .Run(dataset, store, cancellationToken: cancellationToken) with { Dataset = string.Create(CultureInfo.InvariantCulture, $"synthetic word problems (seed {options.TestSeed})") };
         EvaluationReportWriter.Write(output, report);
         // A rerun finds the samples stored and takes seconds: keep the time of the run that generated them.
         if (!_timings.ContainsKey(Path.GetFileName(output)))
