@@ -23,12 +23,13 @@ public sealed class EvalCommandTests : IDisposable
         var data = WriteData();
         var output = _folder.Combine("out");
         string[] args = ["eval", "--model", model, "--data", data, "--ratios", "1.0,0.6", "--limit", "2", "--baselines",
-            "--max-tokens", "3", "--batch-size", "2", "--output", output];
+            "--max-tokens", "3", "--batch-size", "2", "--dataset-name", "tiny word problems", "--output", output];
 
         var (code, stdout, stderr) = await CliRunner.RunAsync(args);
 
         Assert.True(code == 0, stderr);
         Assert.Contains("| method | γ | accuracy |", stdout);
+        Assert.StartsWith("# TokenSkip evaluation: tiny word problems", stdout);
         Assert.Contains("[1/4] tokenskip γ=1.0: 2/2 samples, accuracy", stderr);
         var results = ReadResults(output);
         Assert.Equal([(1.0, null), (0.6, null), (1.0, "original"), (0.6, "truncation")],
@@ -39,7 +40,12 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(1.0, results[0].GetProperty("actual_ratio").GetDouble());
         Assert.Equal(2, results[1].GetProperty("throughput_batch_size").GetInt32());
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(output, "results.png"))[..4]);
-        Assert.StartsWith("# TokenSkip evaluation", File.ReadAllText(Path.Combine(output, "results.md")));
+        Assert.StartsWith("# TokenSkip evaluation: tiny word problems", File.ReadAllText(Path.Combine(output, "results.md")));
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json"))))
+        {
+            Assert.Equal("tiny word problems", report.RootElement.GetProperty("dataset").GetString());
+        }
+
         var samples = File.ReadAllLines(Path.Combine(output, "samples.jsonl"));
         Assert.Equal(8, samples.Length);
         Assert.All(samples[..2], line => Assert.Contains("\"max_new_tokens\":3", line));
@@ -67,6 +73,11 @@ public sealed class EvalCommandTests : IDisposable
         var output = _folder.Combine("out");
         var (first, _, firstError) = await CliRunner.RunAsync("eval", "-m", model, "--data", WriteData(), "--ratios", "1.0", "--limit", "1", "--max-tokens", "2", "--batch-size", "1", "-o", output);
         Assert.True(first == 0, firstError);
+        // Without --dataset-name the data file names the dataset, not its layout ("gsm8k").
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json"))))
+        {
+            Assert.Equal("data", report.RootElement.GetProperty("dataset").GetString());
+        }
 
         var (code, _, error) = await CliRunner.RunAsync("eval", "-m", "/nonexistent/model", "--data", WriteData(), "--ratios", "1.0", "-o", output);
 
@@ -97,6 +108,7 @@ public sealed class EvalCommandTests : IDisposable
     [InlineData(new[] { "--limit", "0" }, "--limit must be at least 1")]
     [InlineData(new[] { "--batch-size", "0" }, "batch_size must be at least 1")]
     [InlineData(new[] { "--data", "/nonexistent/data.jsonl" }, "/nonexistent/data.jsonl: file not found")]
+    [InlineData(new[] { "--dataset-name", " " }, "--dataset-name is empty")]
     public async Task BadInputsAreOneLineErrorsBeforeAnyModelLoads(string[] extra, string expected)
     {
         string[] data = extra.Contains("--data") ? [] : ["--data", WriteData()];
@@ -125,12 +137,55 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task WithoutDataOrReplotItAsksForData()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("eval", "-m", "/nonexistent/model", "-o", _folder.Combine("out"));
+
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("--data is required (or --replot REPORT.json)", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task ReplotRedrawsAReportsPlotWithoutAModel()
+    {
+        // A report as reconstructed from a published table: no dataset field, measurements the plot does not draw left out.
+        var report = _folder.Combine("old", "results.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+        File.WriteAllText(report, """
+            {"results": [{"gamma": 1.0, "accuracy": 0.83, "mean_cot_tokens": 116.0, "actual_ratio": 1.0, "samples": 2},
+                         {"gamma": 0.5, "accuracy": 0.7, "mean_cot_tokens": 57.4, "actual_ratio": 0.49, "samples": 2},
+                         {"gamma": 1.0, "method": "original", "accuracy": 0.95, "mean_cot_tokens": 116.0, "samples": 2}],
+             "data": "/work/data/test.jsonl", "layout": "gsm8k", "model": "/m", "max_new_tokens": 300}
+            """);
+        var output = _folder.Combine("plot");
+
+        var (code, _, error) = await CliRunner.RunAsync("eval", "--replot", report, "--dataset-name", "synthetic word problems (seed 2)", "-o", output);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("TokenSkip on synthetic word problems (seed 2), 2 samples", error);
+        var png = File.ReadAllBytes(Path.Combine(output, "results.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        Assert.Equal(["results.png"], Directory.GetFiles(output).Select(Path.GetFileName));
+
+        // Without --dataset-name an old report is named after its data file.
+        var (again, _, againError) = await CliRunner.RunAsync("eval", "--replot", report, "-o", output);
+        Assert.True(again == 0, againError);
+        Assert.Contains("TokenSkip on test, 2 samples", againError);
+
+        var (missing, _, missingError) = await CliRunner.RunAsync("eval", "--replot", _folder.Combine("none.json"), "-o", output);
+        Assert.Equal(1, missing);
+        Assert.Contains("none.json: file not found", missingError);
+    }
+
+    [Fact]
     public async Task HelpListsTheOptions()
     {
         var (code, output, _) = await CliRunner.RunAsync("eval", "--help");
 
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--model", "--data", "--ratios", "--limit", "--baselines", "--output", "--max-tokens", "--batch-size" })
+        foreach (var option in new[] { "--model", "--data", "--ratios", "--limit", "--baselines", "--output", "--max-tokens", "--batch-size", "--dataset-name", "--replot" })
         {
             Assert.Contains(option, output);
         }

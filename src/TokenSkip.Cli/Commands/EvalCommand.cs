@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TokenSkip.Cli.Infrastructure;
+using TokenSkip.Core.IO;
 using TokenSkip.Models.Inference;
 using TokenSkip.Models.Loading;
 using TokenSkip.Models.Runtime;
@@ -10,14 +11,17 @@ namespace TokenSkip.Cli.Commands;
 
 /// <summary>
 /// <c>tokenskip eval</c>: evaluates a model on a GSM8K or MATH-500 jsonl at several compression ratios (and the
-/// original/truncation baselines), writing per-sample rows as they finish and results.json/.md/.png at the end.
+/// original/truncation baselines), writing per-sample rows as they finish and results.json/.md/.png at the end;
+/// with <c>--replot REPORT.json</c>, redraws a finished report's results.png without running a model.
 /// </summary>
 internal static class EvalCommand
 {
     public static Command Create(CliConsole console)
     {
         var model = new ModelOptions();
-        var data = new Option<string>("--data", "-d") { Description = "Benchmark jsonl: GSM8K layout {question, answer} or MATH-500 layout {problem, answer}.", Required = true };
+        var data = new Option<string?>("--data", "-d") { Description = "Benchmark jsonl: GSM8K layout {question, answer} or MATH-500 layout {problem, answer} (required unless --replot)." };
+        var datasetName = new Option<string?>("--dataset-name") { Description = "The dataset's name in results.json, the table and the plot title (default: the data file's name without extension; the layout only names the record format)." };
+        var replot = new Option<string?>("--replot") { Description = "Redraw results.png into --output from this results.json (no model runs; --dataset-name renames its dataset)." };
         var ratios = new Option<string>("--ratios") { Description = "Compression ratios to evaluate, comma-separated.", DefaultValueFactory = _ => "1.0,0.9,0.8,0.7,0.6,0.5" };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N rows." };
         var baselines = new Option<bool>("--baselines") { Description = "Also run the baselines: the original model (γ=1 prompt) and truncation (max tokens = γ × the original's length)." };
@@ -29,7 +33,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Evaluate accuracy, CoT tokens, actual ratio, latency and throughput against γ on a GSM8K or MATH-500 jsonl.");
         model.AddTo(command);
-        foreach (var option in new Option[] { data, ratios, limit, baselines, output, maxTokens, batchSize, latencySamples, original })
+        foreach (var option in new Option[] { data, datasetName, replot, ratios, limit, baselines, output, maxTokens, batchSize, latencySamples, original })
         {
             command.Options.Add(option);
         }
@@ -38,6 +42,13 @@ internal static class EvalCommand
         // waiting for the action's task, which must therefore be pending (a synchronous action is killed outright).
         command.SetAction((parse, cancellationToken) => Task.Run(() =>
         {
+            if (parse.GetValue(replot) is { } reportPath)
+            {
+                return Replot(console, reportPath, parse.GetValue(datasetName), parse.GetValue(output)!);
+            }
+
+            var dataPath = parse.GetValue(data) ?? throw new ArgumentException("--data is required (or --replot REPORT.json)");
+            CheckDatasetName(parse.GetValue(datasetName));
             var options = new EvaluationOptions
             {
                 Ratios = RatioList.Parse("--ratios", parse.GetValue(ratios)!),
@@ -51,7 +62,8 @@ internal static class EvalCommand
                 throw new ArgumentException("--limit must be at least 1");
             }
 
-            var dataset = EvaluationDataset.Load(parse.GetValue(data)!, parse.GetValue(limit));
+            var dataset = EvaluationDataset.Load(dataPath, parse.GetValue(limit));
+            var name = parse.GetValue(datasetName) ?? EvaluationReport.NameOfDataFile(dataset.Path);
             var folder = model.Folder(parse);
             var outputFolder = parse.GetValue(output)!;
             var store = EvaluationStore.Open(outputFolder, new EvaluationRunInfo(Path.GetFullPath(dataset.Path), Path.GetFullPath(folder), options.MaxNewTokens));
@@ -61,11 +73,11 @@ internal static class EvalCommand
             var originalFolder = parse.GetValue(original);
             using var originalEngine = originalFolder is null ? null : EngineFor(originalFolder, load, dataset, options);
             var runner = new EvaluationRunner(engine, options, originalModel: originalEngine);
-            console.Error.WriteLine($"evaluating {dataset.Samples.Count} {dataset.LayoutName} samples from {dataset.Path} at γ = {string.Join(", ", options.Ratios)}{(options.IncludeBaselines ? " with baselines" : string.Empty)}");
+            console.Error.WriteLine($"evaluating {dataset.Samples.Count} samples of {name} ({dataset.LayoutName} layout) from {dataset.Path} at γ = {string.Join(", ", options.Ratios)}{(options.IncludeBaselines ? " with baselines" : string.Empty)}");
             EvaluationReport report;
             try
             {
-                report = EvaluationProgressDisplay.Run(console, progress => runner.Run(dataset, store, progress, cancellationToken));
+                report = EvaluationProgressDisplay.Run(console, progress => runner.Run(dataset, store, progress, cancellationToken)) with { Dataset = name };
             }
             catch (OperationCanceledException)
             {
@@ -85,5 +97,27 @@ internal static class EvalCommand
     {
         var bundle = ModelBundle.Load(folder, new ModelBundleOptions { Load = load });
         return StageEngine.Create(bundle, options.BatchSize, options.MaxNewTokens, EvaluationRunner.PromptsFor(dataset.Samples, options, bundle.Family));
+    }
+
+    // Redraws a finished report's plot (e.g. docs/results.png from docs/results.json) after a change to the plot.
+    private static int Replot(CliConsole console, string reportPath, string? datasetName, string outputFolder)
+    {
+        CheckDatasetName(datasetName);
+        var report = EvaluationReportReader.Read(reportPath);
+        report = datasetName is null ? report : report with { Dataset = datasetName };
+        Directory.CreateDirectory(outputFolder);
+        var path = Path.Combine(outputFolder, EvaluationReportWriter.PlotFileName);
+        var png = EvaluationPlot.RenderPng(report);
+        AtomicFile.Write(path, stream => stream.Write(png));
+        console.Error.WriteLine($"wrote {path}: {EvaluationPlot.Title(report)}");
+        return 0;
+    }
+
+    private static void CheckDatasetName(string? name)
+    {
+        if (name is not null && string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("--dataset-name is empty");
+        }
     }
 }

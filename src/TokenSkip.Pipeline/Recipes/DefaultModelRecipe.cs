@@ -266,7 +266,8 @@ public sealed class DefaultModelRecipe(DefaultModelRecipeOptions options)
         using var model = EvaluationEngine(modelFolder, dataset, evaluation);
         using var original = originalFolder is null ? null : EvaluationEngine(originalFolder, dataset, evaluation);
         var clock = Stopwatch.StartNew();
-        var report = new EvaluationRunner(model, evaluation, originalModel: original).Run(dataset, store, cancellationToken: cancellationToken);
+        var report = new EvaluationRunner(model, evaluation, originalModel: original).Run(dataset, store, cancellationToken: cancellationToken)
+            with { Dataset = string.Create(CultureInfo.InvariantCulture, $"synthetic word problems (seed {options.TestSeed})") };
         EvaluationReportWriter.Write(output, report);
         // A rerun finds the samples stored and takes seconds: keep the time of the run that generated them.
         if (!_timings.ContainsKey(Path.GetFileName(output)))
