@@ -100,6 +100,15 @@ public sealed class ModelBundle : IDisposable
         var tokenizer = LoadTokenizer(path, options.RequireTokenizer);
         var adapterFolder = options.AdapterFolder is null ? null : Path.GetFullPath(options.AdapterFolder);
         var card = (adapterFolder is null ? null : LoadCard(adapterFolder)) ?? LoadCard(path);
+
+        // TokenSkip's released adapters carry no tokenskip.json: an adapter without one is taken as TokenSkip-trained with
+        // the default card (γ 1.0 by default, instructions after the system prompt), so every door gives it its trained
+        // prompt. A plain LoRA that is not TokenSkip's wants a card of its own or a plain base model.
+        if (card is null && adapterFolder is not null)
+        {
+            card = new ModelCard { Description = $"TokenSkip adapter {Path.GetFileName(adapterFolder)} (no {ModelCard.FileName}: default card)" };
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var model = CausalLanguageModel.Load(path, options.Load);
         LoraAdapter? attached = null;

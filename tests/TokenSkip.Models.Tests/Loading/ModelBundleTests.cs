@@ -156,6 +156,14 @@ public sealed class ModelBundleTests : IDisposable
         var (basic, fromMerged, fromAttached) = (LoraAdapterTests.Logits(plain.Model), LoraAdapterTests.Logits(merged.Model), LoraAdapterTests.Logits(attached.Model));
         Assert.True(LoraAdapterTests.MaxDifference(fromMerged, fromAttached) < 1e-4);
         Assert.True(LoraAdapterTests.MaxDifference(basic, fromMerged) > 1e-3);
+
+        // TokenSkip's released adapters carry no card: such an adapter still makes the model TokenSkip-trained.
+        File.Delete(Path.Combine(adapterFolder, ModelCard.FileName));
+        File.Delete(Path.Combine(path, ModelCard.FileName));
+        using var released = ModelBundle.Load(path, new ModelBundleOptions { AdapterFolder = adapterFolder });
+        using var bare = ModelBundle.Load(path);
+        Assert.Contains("default card", released.Card!.Description);
+        Assert.Null(bare.Card);
     }
 
     [Fact]
