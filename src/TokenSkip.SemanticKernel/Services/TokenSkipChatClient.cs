@@ -33,7 +33,8 @@ namespace TokenSkip.SemanticKernel;
 /// placed as the card says. The final update's <c>AdditionalProperties</c> (on the message and the response once
 /// aggregated, and so in SK's <c>ChatMessageContent.Metadata</c>) report the γ used and the planner's reasoning, under the
 /// <see cref="TokenSkipOptionKeys"/> names.
-/// <c>ChatOptions.Tools</c> are ignored here: add <see cref="PromptToolCallingChatClient"/> to the pipeline for tools.
+/// <c>ChatOptions.Tools</c> are offered in the family's native tool format (when the card says the model calls tools) and
+/// the calls the model writes come back as <see cref="FunctionCallContent"/> with finish reason tool calls.
 /// </para>
 /// </remarks>
 public sealed class TokenSkipChatClient : IChatClient
