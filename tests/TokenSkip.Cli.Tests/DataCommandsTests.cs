@@ -26,8 +26,10 @@ public sealed class DataCommandsTests
         Assert.Equal(4, trajectories.Count);
 
         // A random model never answers correctly: give the filter the reference CoTs as if the model had written them.
-        var synthetic = File.ReadAllLines(problems).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-        JsonLines.WriteAll(folder.Combine("traj.jsonl"), trajectories.Select((t, i) => t with { Output = synthetic[i].GetProperty("cot").GetString()!, FinishReason = "stop" }));
+        // Trajectories are written as they finish (batched), so pair them with their problems by question, not position.
+        var cots = File.ReadAllLines(problems).Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(p => p.GetProperty("question").GetString()!, p => p.GetProperty("cot").GetString()!);
+        JsonLines.WriteAll(folder.Combine("traj.jsonl"), trajectories.Select(t => t with { Output = cots[t.Question], FinishReason = "stop" }));
         await Run("data", "filter", "-m", model, "--input", folder.Combine("traj.jsonl"), "--output", folder.Combine("filtered.jsonl"));
         await Run("data", "compress", "-m", model, "--scorer", "random", "--input", folder.Combine("filtered.jsonl"), "--output", folder.Combine("compressed.jsonl"));
         await Run("data", "build", "--filtered", folder.Combine("filtered.jsonl"), "--compressed", folder.Combine("compressed.jsonl"), "--output", folder.Combine("dataset"));

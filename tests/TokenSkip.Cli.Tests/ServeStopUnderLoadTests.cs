@@ -42,12 +42,12 @@ public sealed partial class ServeStopUnderLoadTests : IClassFixture<ServeStopUnd
     public async Task StoppingUnderLoadEndsEveryRequestCleanlyAndExitsWithZero(int signal, double shutdownSeconds, int repetition)
     {
         using var server = await ServeProcess.StartAsync("--model", _model.Path, "--port", "0", "--threads", "1",
-            "--max-batch-size", "2", "--shutdown-timeout", shutdownSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "--max-batch-size", "1", "--shutdown-timeout", shutdownSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(120) };
         var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var requests = Enumerable.Range(0, Requests).Select(i => SendAsync(client, stream: i % 2 == 0, streaming)).ToArray();
         await streaming.Task.WaitAsync(TimeSpan.FromSeconds(60)); // a stream is decoding
-        await Task.Delay(100); // the other requests arrive; two decode, the rest wait
+        await Task.Delay(100); // the other requests arrive; one decodes, the rest wait
 
         server.Signal(signal);
         var late = await SendAfterSignalAsync(client);
@@ -56,7 +56,7 @@ public sealed partial class ServeStopUnderLoadTests : IClassFixture<ServeStopUnd
 
         Assert.True(code == 0, $"repetition {repetition}: exit code {code}\n{server.Log}");
         var pending = PendingAtSignal().Match(server.Log);
-        Assert.True(pending.Success && int.Parse(pending.Groups[1].Value) > 2, $"expected running and queued requests at the signal ({string.Join(", ", outcomes)}):\n{server.Log}");
+        Assert.True(pending.Success && int.Parse(pending.Groups[1].Value) > 1, $"expected running and queued requests at the signal ({string.Join(", ", outcomes)}):\n{server.Log}");
         Assert.All(outcomes, outcome => Assert.True(outcome is "completed" or "cut cleanly", $"{outcome}\n{server.Log}"));
         if (shutdownSeconds >= 60)
         {
@@ -71,7 +71,7 @@ public sealed partial class ServeStopUnderLoadTests : IClassFixture<ServeStopUnd
         var body = new JsonObject
         {
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "What is 12 + 30?" }),
-            ["max_tokens"] = 350,
+            ["max_tokens"] = 380,
             ["ignore_eos"] = true,
             ["stream"] = stream,
         };

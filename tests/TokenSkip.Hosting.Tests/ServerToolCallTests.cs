@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Turns;
@@ -36,7 +38,9 @@ public sealed class ServerToolCallTests(ServedModelFixture model)
     public async Task AModelThatDoesNotCallToolsAnswersAsWithoutThemAndTheResponseSaysToolsWereNotOffered()
     {
         Skip.IfNot(model.CallsTools is false, "the served model's card does not say it cannot call tools");
-        await using var server = await RunningServer.StartAsync(model.Folder);
+        var logs = new LogCapture();
+        await using var server = await RunningServer.StartAsync(model.Folder,
+            services: services => services.AddLogging(b => b.AddProvider(logs)));
         foreach (var problem in WordProblemGenerator.Generate(seed: 5151, count: 5))
         {
             var plain = Requests.Chat(problem.Question, maxTokens: 200);
@@ -50,6 +54,8 @@ public sealed class ServerToolCallTests(ServedModelFixture model)
             Assert.Equal((int)without["usage"]!["prompt_tokens"]!, (int)with["usage"]!["prompt_tokens"]!);
             Assert.False((bool)with["tools_offered"]!);
         }
+
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("were not offered", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Prompts;
@@ -15,7 +16,8 @@ namespace TokenSkip.Hosting.Api;
 /// <c>token_budget</c>. A budget without γ lets the planner (shared with in-process clients of the same worker) choose γ
 /// and caps the completion; the response reports γ and the planner's reasoning as top-level fields.
 /// </summary>
-internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<TokenSkipServerOptions> options, TimeProvider time)
+internal sealed partial class ChatCompletionsEndpoint(ModelWorker worker, IOptions<TokenSkipServerOptions> options, TimeProvider time,
+    ILogger<ChatCompletionsEndpoint> logger)
 {
     private readonly TokenSkipServerOptions _options = options.Value;
 
@@ -30,6 +32,11 @@ internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<Token
             ServedModel.Check(chat.Model, model.ModelId);
             var policy = worker.Policy;
             var plan = policy.Plan(chat.Turn);
+            if (plan.Report.TryGetValue(TurnReportKeys.ToolsOffered, out var offered) && offered is false && policy.CallsTools is false)
+            {
+                LogToolsWithheld(model.ModelId, chat.Turn.Tools!.Count);
+            }
+
             var ids = model.Tokenizer.Encode(plan.Prompt);
             var generation = policy.FitToContext(plan, ids.Count);
             if (!generation.IgnoreEndOfSequence)
@@ -58,6 +65,10 @@ internal sealed class ChatCompletionsEndpoint(ModelWorker worker, IOptions<Token
             await ApiErrorWriter.WriteAsync(http, error, retryAfter).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Count} tools were not offered to {ModelId}: its card says it does not call tools (calls_tools: false); the response says tools_offered: false")]
+    private partial void LogToolsWithheld(string modelId, int count);
 
     private static IEnumerable<int> TemplateStopIds(ModelBundle model) =>
         ChatTemplates.For(model.Family).StopTokens
