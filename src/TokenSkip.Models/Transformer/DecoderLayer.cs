@@ -35,7 +35,7 @@ public sealed class DecoderLayer : NamedModule
     internal Tensor Forward(Tensor x, AttentionInputs inputs)
     {
         using var scope = NewDisposeScope();
-        var hidden = x + Attention.Forward(InputNorm.Forward(x), inputs);
-        return (hidden + FeedForward.Forward(PostAttentionNorm.Forward(hidden))).MoveToOuterDisposeScope();
+        var hidden = x.add(Attention.Forward(InputNorm.Forward(x), inputs), Scalars.One);
+        return hidden.add(FeedForward.Forward(PostAttentionNorm.Forward(hidden)), Scalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -10,11 +10,13 @@ namespace TokenSkip.Models.Transformer;
 public sealed class RmsNorm : NamedModule
 {
     private readonly double _epsilon;
+    private readonly Scalar _epsilonScalar;
 
     /// <summary>Creates the norm with an uninitialised weight of <paramref name="size"/> elements.</summary>
     public RmsNorm(int size, double epsilon, ScalarType dtype, Device device) : base(nameof(RmsNorm))
     {
         _epsilon = epsilon;
+        _epsilonScalar = epsilon.ToScalar(); // rooted by the module: see Scalars
         Weight = new Parameter(ones(size, dtype, device), requires_grad: false);
         register_parameter("weight", Weight);
     }
@@ -36,7 +38,7 @@ public sealed class RmsNorm : NamedModule
         using var scope = NewDisposeScope();
         var input = x.dtype == ScalarType.Float32 ? x : x.to_type(ScalarType.Float32);
         var variance = input.pow(2).mean([-1], keepdim: true);
-        var normed = input * rsqrt(variance + _epsilon);
+        var normed = input * rsqrt(variance.add(_epsilonScalar, Scalars.One));
         return (Weight * normed.to_type(x.dtype)).MoveToOuterDisposeScope();
     }
 }

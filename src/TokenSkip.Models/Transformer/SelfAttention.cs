@@ -79,7 +79,7 @@ public sealed class SelfAttention : NamedModule
         if (inputs.Mask is { } mask)
         {
             var keyCount = keys.shape[2];
-            scores = (scores.view(batch, _kvHeads, groups, length, keyCount) + mask).view(batch, _kvHeads, groups * length, keyCount);
+            scores = scores.view(batch, _kvHeads, groups, length, keyCount).add(mask, Scalars.One).view(batch, _kvHeads, groups * length, keyCount);
         }
 
         var probabilities = scores.dtype == ScalarType.Float32
