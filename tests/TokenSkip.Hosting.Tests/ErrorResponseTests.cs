@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json.Nodes;
+using TokenSkip.TestSupport;
 using Xunit;
 
 namespace TokenSkip.Hosting.Tests;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using TokenSkip.Hosting.Worker;
+using TokenSkip.TestSupport;
 using Xunit;
 
 namespace TokenSkip.Hosting.Tests;

@@ -7,6 +7,7 @@ using TokenSkip.Hosting.Errors;
 using TokenSkip.Hosting.Worker;
 using TokenSkip.Models.Checkpoints;
 using TokenSkip.Models.Tokenization;
+using TokenSkip.TestSupport;
 using Xunit;
 
 namespace TokenSkip.Hosting.Tests;

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Xunit;
 
-namespace TokenSkip.Models.Tests.Inference;
+namespace TokenSkip.TestSupport;
 
 /// <summary>
 /// Holds the model thread before each step until the test lets it through, so tests decide exactly when steps happen
 /// (what is queued, what is running) instead of racing the model thread.
 /// </summary>
-internal sealed class StepGate
+public sealed class StepGate
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim _permits = new(0);
@@ -17,7 +17,7 @@ internal sealed class StepGate
     /// <summary>The active sequence count seen before every step.</summary>
     public ConcurrentQueue<int> ActiveCounts { get; } = new();
 
-    /// <summary>Installed as the engine's step hook; runs on the model thread.</summary>
+    /// <summary>Installed as an engine's or worker's step hook; runs on the model thread.</summary>
     public void Pass(int active)
     {
         ActiveCounts.Enqueue(active);
