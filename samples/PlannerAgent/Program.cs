@@ -1,18 +1,15 @@
-// An agent whose planner is any OpenAI-compatible chat model (configured by you) and whose reasoning tool is TokenSkip:
-// the planner reads a multi-step task, asks reasoning_choose_compression_ratio how hard to think about each step, and
-// calls reasoning_solve; Semantic Kernel's auto function invocation runs the tools, a TokenBudgetScope holds the run's
-// budget for the reasoning model, and TokenBudgetFunctionFilter ends the tool loop once it is spent.
-//
-// Semantic Kernel's ChatCompletionAgent (Microsoft.SemanticKernel.Agents.Core) is not available from this project's
-// package source, so the agent is a Kernel with auto function invocation, which is what ChatCompletionAgent runs on.
+// A Microsoft Agent Framework agent whose planner is any OpenAI-compatible chat model (configured by you) and whose
+// reasoning tool is TokenSkip: the ChatClientAgent reads a multi-step task, asks reasoning_choose_compression_ratio how
+// hard to think about each step, and calls reasoning_solve; the planner's function invocation runs the tools, a
+// TokenBudgetScope holds the run's budget for the reasoning model, and the function invoker ends the tool loop once
+// less than 20 tokens of it are left.
 //
 //   PLANNER_ENDPOINT=http://localhost:8000/v1 PLANNER_MODEL=qwen2.5-7b-instruct [PLANNER_API_KEY=...] \
 //   dotnet run --project samples/PlannerAgent -- [--model DIR | --tokenskip-endpoint URL --tokenskip-model NAME] [--budget 1500]
 using System.ClientModel;
 using System.Globalization;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.SemanticKernel;
+using Microsoft.Agents.AI;
 using OpenAI;
 using TokenSkip.Core.Calibration;
 using TokenSkip.Core.Engine;
@@ -53,11 +50,24 @@ else
 }
 
 var reasoner = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions { ModelCard = card }).AsBuilder().UseTokenBudget().Build();
-var builder = Kernel.CreateBuilder();
-builder.Services.AddSingleton<IChatClient>(planner.AsBuilder().UseKernelFunctionInvocation().Build());
-builder.Services.AddSingleton<IAutoFunctionInvocationFilter>(new TokenBudgetFunctionFilter(reserveTokens: 20));
-builder.Plugins.AddFromObject(new ReasoningPlugin(reasoner), "reasoning");
-var kernel = builder.Build();
+var reasoning = new ReasoningPlugin(reasoner);
+AIFunction[] tools =
+[
+    AIFunctionFactory.Create(reasoning.ChooseCompressionRatio, "reasoning_choose_compression_ratio"),
+    AIFunctionFactory.Create(reasoning.SolveAsync, "reasoning_solve"),
+];
+
+// The planner's tool loop; once the reasoning budget is (almost) spent, the next call ends the loop instead of running.
+var plannerClient = planner.AsBuilder().UseFunctionInvocation(configure: invoker => invoker.FunctionInvoker = async (context, cancellationToken) =>
+{
+    if (TokenBudgetScope.Current is { Remaining: < 20 })
+    {
+        context.Terminate = true;
+        return "The reasoning budget is spent: report what you have.";
+    }
+
+    return await context.Function.InvokeAsync(context.Arguments, cancellationToken);
+}).Build();
 
 const string Worksheet = """
     Work through this worksheet. For each problem, first call reasoning_choose_compression_ratio with the tokens left and
@@ -68,10 +78,11 @@ const string Worksheet = """
     3. Lena reads 12 pages a day. How many days does she need for a 96-page book?
     """;
 
+var agent = new ChatClientAgent(plannerClient, instructions: "You plan multi-step work and delegate each reasoning step to the tools.",
+    name: "planner", tools: tools);
 using var run = TokenBudgetScope.Begin(budget);
-var answer = await kernel.InvokePromptAsync(Worksheet + $"\nThe reasoning budget is {budget} tokens.",
-    new(new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() }));
-Console.WriteLine(answer);
+var answer = await agent.RunAsync(Worksheet + $"\nThe reasoning budget is {budget} tokens.");
+Console.WriteLine(answer.Text);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reasoning tokens used: {run.Ledger.Used} of {budget}"));
 (engine as IDisposable)?.Dispose();
 return 0;
