@@ -244,7 +244,7 @@ public sealed class TurnPolicy
         var instructions = string.Join("\n\n", new[] { request.Instructions }
             .Concat(request.Messages.Where(m => m.Role == PromptMessage.SystemRole).Select(m => m.Content))
             .Where(text => !string.IsNullOrWhiteSpace(text)));
-        var turns = request.Messages.Where(m => m.Role != PromptMessage.SystemRole).Select(Mark).ToList();
+        List<PromptMessage> turns = [.. MessageContent.Mark([.. request.Messages.Where(m => m.Role != PromptMessage.SystemRole)])];
         InstructionPlacement? placement = instructions.Length == 0 ? null : Placement;
         switch (placement)
         {
@@ -265,19 +265,12 @@ public sealed class TurnPolicy
                 break;
         }
 
-        try
-        {
-            return (TokenSkipPromptBuilder.BuildPrompt(_info.Family, turns, ratio, tools), placement);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidRequestException("messages", e.Message.Replace(" (Parameter 'messages')", string.Empty, StringComparison.Ordinal));
-        }
+        return (Rendered(() => TokenSkipPromptBuilder.BuildPrompt(_info.Family, turns, ratio, tools)), placement);
     }
 
     private string RenderChat(TurnRequest request, IReadOnlyList<ToolDefinition> tools)
     {
-        var turns = request.Messages.Select(Mark).ToList();
+        List<PromptMessage> turns = [.. MessageContent.Mark(request.Messages)];
         if (!string.IsNullOrWhiteSpace(request.Instructions))
         {
             // Instructions and a leading system message share the one system turn the templates allow.
@@ -292,21 +285,25 @@ public sealed class TurnPolicy
             }
         }
 
-        try
-        {
-            return ChatTemplates.For(_info.Family).Render(turns, addGenerationPrompt: true, tools);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidRequestException("messages", e.Message.Replace(" (Parameter 'messages')", string.Empty, StringComparison.Ordinal));
-        }
+        return Rendered(() => ChatTemplates.For(_info.Family).Render(turns, addGenerationPrompt: true, tools));
     }
 
     // The template's end-of-turn tokens stop generation even where a checkpoint's EOS ids omit them.
     private GenerationOptions Decoding(TurnSampling sampling, int maxOutputTokens) =>
         sampling.ToGenerationOptions(maxOutputTokens, ChatTemplates.For(_info.Family).StopTokens);
 
-    private static PromptMessage Mark(PromptMessage message) => message with { Content = MessageContent.Mark(message.Content) };
+    // A conversation the template cannot express is the request's fault: a 400 naming messages, not a server error.
+    private static string Rendered(Func<string> render)
+    {
+        try
+        {
+            return render();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidRequestException("messages", e.Message.Replace(" (Parameter 'messages')", string.Empty, StringComparison.Ordinal));
+        }
+    }
 
     private static Dictionary<string, object> Report(CompressionRatio ratio, int? limit, int? budget, BudgetDecision? decision, InstructionPlacement? placement)
     {

@@ -5,7 +5,6 @@ using TokenSkip.Core.Engine;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Turns;
 using TokenSkip.Hosting.Worker;
-using TokenSkip.Models.Loading;
 
 namespace TokenSkip.Hosting.Api;
 
@@ -42,7 +41,7 @@ internal sealed partial class ChatCompletionsEndpoint(ModelWorker worker, IOptio
             if (!generation.IgnoreEndOfSequence)
             {
                 // The template's end-of-turn texts are special tokens here: stop on their ids as well as their text.
-                generation = generation with { StopTokenIds = [.. generation.StopTokenIds, .. TemplateStopIds(model)] };
+                generation = generation with { StopTokenIds = [.. generation.StopTokenIds, .. model.EndOfTurnTokenIds] };
             }
 
             var updates = worker.Submit(new GenerationRequest { PromptIds = ids, Options = generation }, aborted);
@@ -69,9 +68,4 @@ internal sealed partial class ChatCompletionsEndpoint(ModelWorker worker, IOptio
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Count} tools were not offered to {ModelId}: its card says it does not call tools (calls_tools: false); the response says tools_offered: false")]
     private partial void LogToolsWithheld(string modelId, int count);
-
-    private static IEnumerable<int> TemplateStopIds(ModelBundle model) =>
-        ChatTemplates.For(model.Family).StopTokens
-            .Select(token => model.Tokenizer.TryGetTokenId(token, out var id) ? id : -1)
-            .Where(id => id >= 0);
 }

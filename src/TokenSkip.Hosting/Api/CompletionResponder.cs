@@ -125,7 +125,7 @@ internal static class CompletionResponder
     }
 
     private static ChatToolCall ToWire(ParsedToolCall call) =>
-        new() { Id = "call_" + Guid.NewGuid().ToString("N")[..24], Function = new ChatFunctionCall(call.Name, call.ArgumentsJson) };
+        new() { Id = ParsedToolCall.NewId(), Function = new ChatFunctionCall(call.Name, call.ArgumentsJson) };
 
     private static CompletionOutcome Outcome(StringBuilder text, GenerationUpdate? final) =>
         final is { FinishReason: { } reason, Usage: { } usage }

@@ -44,7 +44,7 @@ public sealed class OpenAICompatibleEngine : IGenerationEngine, IDisposable
     private readonly ModelFamily _family;
     private readonly int? _contextLength;
     private readonly SemaphoreSlim _discoveryGate = new(1, 1);
-    private (EngineInfo Info, bool IsTokenSkipServer)? _discovered;
+    private volatile Discovery? _discovered;
 
     /// <summary>Creates an engine for <paramref name="modelId"/> served at <paramref name="endpoint"/> (the API root, e.g. <c>http://host:8000/v1</c>).</summary>
     /// <param name="endpoint">The API root; <c>completions</c> and <c>models</c> are appended to it.</param>
@@ -80,7 +80,8 @@ public sealed class OpenAICompatibleEngine : IGenerationEngine, IDisposable
 
     /// <inheritdoc />
     /// <remarks>The first read asks the server's <c>/models</c> (once, within 10 seconds).</remarks>
-    public EngineInfo Info => Task.Run(() => DiscoveredAsync(CancellationToken.None)).GetAwaiter().GetResult().Info;
+    public EngineInfo Info =>
+        (_discovered ?? Task.Run(() => DiscoveredAsync(CancellationToken.None)).GetAwaiter().GetResult()).Info; // read per token: no wait once known
 
     /// <inheritdoc />
     public int CountTokens(string text) => (text.Length + 3) / 4;
@@ -101,7 +102,7 @@ public sealed class OpenAICompatibleEngine : IGenerationEngine, IDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         request.Validate();
-        var toTokenSkip = (await DiscoveredAsync(cancellationToken).ConfigureAwait(false)).IsTokenSkipServer;
+        var toTokenSkip = (_discovered ?? await DiscoveredAsync(cancellationToken).ConfigureAwait(false)).IsTokenSkipServer;
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(Endpoint, "completions"))
         {
             Content = new StringContent(Body(request, toTokenSkip).ToJsonString(), Encoding.UTF8, "application/json"),
@@ -211,7 +212,7 @@ public sealed class OpenAICompatibleEngine : IGenerationEngine, IDisposable
     }
 
     // What the server said is kept; a server that could not be reached is asked again next time.
-    private async Task<(EngineInfo Info, bool IsTokenSkipServer)> DiscoveredAsync(CancellationToken cancellationToken)
+    private async Task<Discovery> DiscoveredAsync(CancellationToken cancellationToken)
     {
         await _discoveryGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -222,12 +223,13 @@ public sealed class OpenAICompatibleEngine : IGenerationEngine, IDisposable
             }
 
             var (info, isTokenSkip, answered) = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
+            var discovery = new Discovery(info, isTokenSkip);
             if (answered)
             {
-                _discovered = (info, isTokenSkip);
+                _discovered = discovery;
             }
 
-            return (info, isTokenSkip);
+            return discovery;
         }
         finally
         {
@@ -280,4 +282,7 @@ public sealed class OpenAICompatibleEngine : IGenerationEngine, IDisposable
         usage is JsonObject { } u && u["completion_tokens"] is { } completion
             ? new GenerationUsage(u["prompt_tokens"]?.GetValue<int>() ?? 0, completion.GetValue<int>())
             : null;
+
+    /// <summary>What <c>/models</c> said: the model's info, and whether the server is <c>tokenskip serve</c>.</summary>
+    private sealed record Discovery(EngineInfo Info, bool IsTokenSkipServer);
 }

@@ -3,6 +3,8 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Models.Inference;
+using TokenSkip.Models.Loading;
 using TokenSkip.Models.Runtime;
 using TokenSkip.SemanticKernel;
 
@@ -37,7 +39,7 @@ public static class TokenSkipServiceCollectionExtensions
         TokenSkipChatClientOptions? options = null, string? serviceId = null, string? adapterPath = null, ModelLoadOptions? loadOptions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
-        return services.AddTokenSkipChatClient(FolderEngine(modelPath, adapterPath, loadOptions, ref options), options, serviceId, ownsEngine: true);
+        return services.AddTokenSkipChatClient(FolderEngine(modelPath, adapterPath, loadOptions), options, serviceId, ownsEngine: true);
     }
 
     /// <summary>Adds a TokenSkip chat client over an engine the caller owns (e.g. <c>LocalGenerationEngine.Load(folder)</c>).</summary>
@@ -96,7 +98,7 @@ public static class TokenSkipServiceCollectionExtensions
         Action<ChatClientBuilder>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
-        return services.AddTokenSkipChatCompletion(FolderEngine(modelPath, adapterPath, loadOptions, ref options), options, serviceId, ownsEngine: true, configure);
+        return services.AddTokenSkipChatCompletion(FolderEngine(modelPath, adapterPath, loadOptions), options, serviceId, ownsEngine: true, configure);
     }
 
     /// <summary>Adds a TokenSkip chat completion service over an engine the caller owns.</summary>
@@ -182,19 +184,9 @@ public static class TokenSkipServiceCollectionExtensions
         return services.AddKeyedSingleton<IChatCompletionService>(serviceId, (provider, _) => builder.Build(provider).AsChatCompletionService(provider));
     }
 
-    // The folder's card rides along in the options (a copy), unless the caller gave one.
-    private static Func<IServiceProvider, IGenerationEngine> FolderEngine(string modelPath, string? adapterPath, ModelLoadOptions? loadOptions,
-        ref TokenSkipChatClientOptions? options)
-    {
-        var chosen = options?.Clone() ?? new TokenSkipChatClientOptions();
-        options = chosen;
-        return _ =>
-        {
-            var (engine, card) = LocalModel.Load(modelPath, adapterPath, loadOptions);
-            chosen.ModelCard ??= card;
-            return engine;
-        };
-    }
+    // The bundle loader reads the card (the adapter's, the model's, or the default an adapter implies) into the engine's info.
+    private static Func<IServiceProvider, IGenerationEngine> FolderEngine(string modelPath, string? adapterPath, ModelLoadOptions? loadOptions) =>
+        _ => LocalGenerationEngine.Load(modelPath, new ModelBundleOptions { Load = loadOptions ?? new ModelLoadOptions(), AdapterFolder = adapterPath });
 
     // An engine the container creates is registered (keyed like the client) so that the container disposes it.
     private static Func<IServiceProvider, IGenerationEngine> RegisterEngine(IServiceCollection services,

@@ -224,7 +224,7 @@ public sealed class TokenSkipChatClient : IChatClient
             {
                 called = true;
                 var arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>(call.ArgumentsJson);
-                contents.Add(new FunctionCallContent("call_" + Guid.NewGuid().ToString("N")[..24], call.Name, arguments));
+                contents.Add(new FunctionCallContent(ParsedToolCall.NewId(), call.Name, arguments));
             }
             else if (!string.IsNullOrEmpty(item.Text))
             {
