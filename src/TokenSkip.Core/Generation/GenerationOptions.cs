@@ -41,12 +41,28 @@ public sealed record GenerationOptions
     /// <summary>When true the model's own end-of-sequence ids do not stop generation (only <see cref="StopTokenIds"/> do).</summary>
     public bool IgnoreEndOfSequence { get; init; }
 
+    /// <summary>The most alternatives <see cref="Logprobs"/> and <see cref="PromptLogprobs"/> may ask for (vLLM's default cap).</summary>
+    public const int MaxLogprobs = 20;
+
+    /// <summary>
+    /// When set, every generated token's update carries its <see cref="GenerationUpdate.Logprob"/> with this many most
+    /// likely alternatives (0: the token's own log-probability only). Default null: none.
+    /// </summary>
+    public int? Logprobs { get; init; }
+
+    /// <summary>
+    /// When set, the first update carries <see cref="GenerationUpdate.PromptLogprobs"/>: every prompt token's
+    /// log-probability given the tokens before it, with this many most likely alternatives (0: none). Default null: none.
+    /// </summary>
+    public int? PromptLogprobs { get; init; }
+
     /// <summary>True when decoding is greedy (temperature 0, or below <see cref="GreedyTemperature"/>).</summary>
     public bool IsGreedy => Temperature < GreedyTemperature;
 
     /// <summary>
     /// Checks every field and throws <see cref="InvalidRequestException"/> naming the first invalid one by its OpenAI
-    /// request name (<c>max_tokens</c>, <c>temperature</c>, <c>top_p</c>, <c>top_k</c>, <c>repetition_penalty</c>, <c>stop</c>).
+    /// request name (<c>max_tokens</c>, <c>temperature</c>, <c>top_p</c>, <c>top_k</c>, <c>repetition_penalty</c>, <c>logprobs</c>,
+    /// <c>prompt_logprobs</c>, <c>stop</c>).
     /// </summary>
     /// <exception cref="InvalidRequestException">A field is out of range; <see cref="InvalidRequestException.Parameter"/> names it.</exception>
     public GenerationOptions Validate()
@@ -74,6 +90,16 @@ public sealed record GenerationOptions
         if (!double.IsFinite(RepetitionPenalty) || RepetitionPenalty <= 0)
         {
             throw new InvalidRequestException("repetition_penalty", $"repetition_penalty must be > 0; got {RepetitionPenalty}.");
+        }
+
+        if (Logprobs is < 0 or > MaxLogprobs)
+        {
+            throw new InvalidRequestException("logprobs", $"logprobs must be between 0 and {MaxLogprobs}; got {Logprobs}.");
+        }
+
+        if (PromptLogprobs is < 0 or > MaxLogprobs)
+        {
+            throw new InvalidRequestException("prompt_logprobs", $"prompt_logprobs must be between 0 and {MaxLogprobs}; got {PromptLogprobs}.");
         }
 
         if (StopStrings.Any(string.IsNullOrEmpty))

@@ -16,6 +16,15 @@ public sealed record GenerationUpdate(
     FinishReason? FinishReason = null,
     GenerationUsage? Usage = null)
 {
+    /// <summary>The generated token's log-probability, when <see cref="GenerationOptions.Logprobs"/> asked for it.</summary>
+    public TokenLogprob? Logprob { get; init; }
+
+    /// <summary>
+    /// On a request's first update, when <see cref="GenerationOptions.PromptLogprobs"/> asked for them: one entry per
+    /// prompt token, null for the first (nothing predicts it).
+    /// </summary>
+    public IReadOnlyList<TokenLogprob?>? PromptLogprobs { get; init; }
+
     /// <summary>True on the last update of a request.</summary>
     public bool IsFinal => FinishReason is not null;
 }

@@ -5,7 +5,7 @@ internal sealed class ChatCompletionFormat(string id, long created, string model
 {
     public object? OpeningChunk() => Chunk(new ChatDelta("assistant", string.Empty), null);
 
-    public object TextChunk(string text) => Chunk(new ChatDelta(null, text), null);
+    public object? TextChunk(string text) => Chunk(new ChatDelta(null, text), null);
 
     public object FinishChunk(string finishReason) => Chunk(new ChatDelta(null, null), finishReason);
 

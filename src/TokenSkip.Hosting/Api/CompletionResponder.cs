@@ -30,6 +30,7 @@ internal static class CompletionResponder
         GenerationUpdate? final = null;
         await foreach (var update in updates.ReadAllAsync(http.RequestAborted).ConfigureAwait(false))
         {
+            format.Observe(update);
             text.Append(update.TextDelta);
             final = update.IsFinal ? update : final;
         }
@@ -80,12 +81,16 @@ internal static class CompletionResponder
         {
             await foreach (var update in updates.ReadAllAsync(aborted).ConfigureAwait(false))
             {
+                format.Observe(update);
                 if (update.TextDelta.Length > 0)
                 {
                     text.Append(update.TextDelta);
                     if (calls is null)
                     {
-                        await events.WriteJsonAsync(format.TextChunk(update.TextDelta), aborted).ConfigureAwait(false);
+                        if (format.TextChunk(update.TextDelta) is { } chunk)
+                        {
+                            await events.WriteJsonAsync(chunk, aborted).ConfigureAwait(false);
+                        }
                     }
                     else
                     {

@@ -56,7 +56,7 @@ internal static class RequestParser
         {
             "model" or "role" or "content" => "a string",
             "messages" => "an array of message objects",
-            "max_tokens" or "max_completion_tokens" or "n" or "seed" or "top_k" or "token_budget" => "an integer",
+            "max_tokens" or "max_completion_tokens" or "n" or "seed" or "top_k" or "token_budget" or "logprobs" => "an integer",
             "temperature" or "top_p" or "repetition_penalty" or "compression_ratio" => "a number",
             "stream" or "include_usage" or "ignore_eos" or "echo" => "true or false",
             "stream_options" => "an object",

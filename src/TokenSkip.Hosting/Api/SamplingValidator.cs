@@ -8,7 +8,10 @@ internal static class SamplingValidator
     /// <summary>The most stop strings a request may give (OpenAI allows 4; connectors add the template's end-of-turn texts).</summary>
     public const int MaxStopSequences = 16;
 
-    public static SamplingPlan Validate(CompletionRequestBase request, TokenSkipServerOptions server)
+    /// <param name="request">The request.</param>
+    /// <param name="server">The server's limits.</param>
+    /// <param name="allowZeroMaxTokens">Accept a length of 0 (text completions with <c>echo</c>: score the prompt only).</param>
+    public static SamplingPlan Validate(CompletionRequestBase request, TokenSkipServerOptions server, bool allowZeroMaxTokens = false)
     {
         if (request.N is { } n && n != 1)
         {
@@ -18,9 +21,10 @@ internal static class SamplingValidator
         var (maxTokens, maxParam) = request.MaxCompletionTokens is { } completion
             ? (completion, "max_completion_tokens")
             : (request.MaxTokens, "max_tokens");
-        if (maxTokens is < 1)
+        if (maxTokens is < 1 && !(allowZeroMaxTokens && maxTokens == 0))
         {
-            throw ApiException.BadRequest($"{maxParam} must be at least 1; got {maxTokens}", maxParam);
+            var zero = maxTokens == 0 && request is TextCompletionRequest ? " (0 is accepted with echo: true, to score the prompt only)" : string.Empty;
+            throw ApiException.BadRequest($"{maxParam} must be at least 1; got {maxTokens}{zero}", maxParam);
         }
 
         if (maxTokens > server.MaxTokensLimit)

@@ -12,6 +12,11 @@ internal sealed class TextCompletionRequest : CompletionRequestBase
     [JsonConverter(typeof(PromptConverter))]
     public CompletionPrompt? Prompt { get; init; }
 
+    /// <summary>Put the prompt text before the completion (and, with <see cref="Logprobs"/>, score the prompt's tokens).</summary>
     [JsonPropertyName("echo")]
     public bool? Echo { get; init; }
+
+    /// <summary>Return log-probabilities with this many most likely alternatives per token (0 to 20, as vLLM caps it).</summary>
+    [JsonPropertyName("logprobs")]
+    public int? Logprobs { get; init; }
 }

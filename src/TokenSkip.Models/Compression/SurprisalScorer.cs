@@ -1,4 +1,3 @@
-using System.Text;
 using TokenSkip.Core.Compression;
 using TokenSkip.Core.Text;
 using TokenSkip.Models.Checkpoints;
@@ -132,38 +131,16 @@ public sealed class SurprisalScorer : IImportanceScorer
         var surprisal = Surprisals(ids, cancellationToken);
         if (!hasBos && ids.Count > 0)
         {
-            surprisal[0] = ids.Count > 1 ? surprisal.Skip(1).Average() : 0.0;
+            surprisal[0] = SurprisalAttribution.UnpredictedFirst(surprisal);
         }
 
-        var scores = new double[spans.Count];
-        for (var i = 0; i < ids.Count; i++)
-        {
-            foreach (var (word, share) in shares[i])
-            {
-                scores[word] += surprisal[i] * share;
-            }
-        }
-
-        var words = new ScoredWord[spans.Count];
-        for (var w = 0; w < spans.Count; w++)
-        {
-            var form = text.Substring(spans[w].Start, spans[w].Length);
-            var forced = options.IsForceToken(form) || (options.KeepDigits && form.EnumerateRunes().Any(Rune.IsDigit));
-            words[w] = new ScoredWord(form, spans[w], forced ? Ceiling : scores[w], 0, WordSegmenter.HasSpaceBefore(text, spans[w]));
-        }
-
-        return new ScoredText(text, words);
+        return SurprisalAttribution.ToScoredText(text, spans, surprisal, shares, options, Ceiling);
     }
 
     // The ids to run (BOS first when the config has one) and, per id, the words it counts for with their shares.
     private (List<int> Ids, List<(int Word, double Share)>[] Shares, bool HasBos) Attribute(string text, IReadOnlyList<TextSpan> words)
     {
         var bos = _model.Config.BosTokenId;
-        var ids = new List<int>();
-        if (bos is { } b)
-        {
-            ids.Add(b);
-        }
 
         // BOS is left out of the alignment: a tokenizer may decode it as text (Qwen's "<|endoftext|>").
         var textIds = _tokenizer.Encode(text);
@@ -172,63 +149,10 @@ public sealed class SurprisalScorer : IImportanceScorer
             return AttributeWordByWord(text, words, bos);
         }
 
-        ids.AddRange(textIds);
-        var offset = ids.Count - textIds.Count;
-
-        var shares = new List<(int, double)>[ids.Count];
-        var pending = new List<int>();
-        var first = 0;
-        for (var i = 0; i < ids.Count; i++)
-        {
-            shares[i] = [];
-            if (i < offset)
-            {
-                continue;
-            }
-
-            var span = textSpans[i - offset];
-
-            while (first < words.Count && words[first].End <= span.Start && span.Length > 0)
-            {
-                first++;
-            }
-
-            var covered = 0;
-            for (var w = first; w < words.Count && words[w].Start < span.End; w++)
-            {
-                var overlap = Math.Min(span.End, words[w].End) - Math.Max(span.Start, words[w].Start);
-                if (overlap > 0)
-                {
-                    shares[i].Add((w, overlap));
-                    covered += overlap;
-                }
-            }
-
-            if (covered == 0)
-            {
-                // A token that starts a character completed later counts with the completing token; whitespace counts for no word.
-                if (textIncomplete[i - offset])
-                {
-                    pending.Add(i);
-                }
-
-                continue;
-            }
-
-            for (var s = 0; s < shares[i].Count; s++)
-            {
-                shares[i][s] = (shares[i][s].Item1, shares[i][s].Item2 / covered);
-            }
-
-            foreach (var p in pending)
-            {
-                shares[p].AddRange(shares[i]);
-            }
-
-            pending.Clear();
-        }
-
-        return (ids, shares, bos is not null);
+        var textShares = SurprisalAttribution.Shares(textSpans, textIncomplete, words);
+        return bos is { } b
+            ? ([b, .. textIds], [[], .. textShares], true)
+            : ([.. textIds], textShares, false);
     }
 
     private (List<int>, List<(int, double)>[], bool) AttributeWordByWord(string text, IReadOnlyList<TextSpan> words, int? bos)

@@ -14,18 +14,33 @@ internal static class TokenSpanAligner
     public static (TextSpan[] Spans, bool[] Incomplete)? Align(ITextTokenizer tokenizer, IReadOnlyList<int> ids, string text)
     {
         var decoder = new IncrementalDecoder(tokenizer);
-        var ends = new int[ids.Count];
-        var decoded = new System.Text.StringBuilder(text.Length + 8);
+        var pieces = new string[ids.Count];
         for (var i = 0; i < ids.Count; i++)
         {
-            decoded.Append(decoder.Push(ids[i]));
-            ends[i] = decoded.Length;
+            pieces[i] = decoder.Push(ids[i]);
         }
 
-        decoded.Append(decoder.Flush());
-        if (ends.Length > 0)
+        if (pieces.Length > 0)
         {
-            ends[^1] = decoded.Length;
+            pieces[^1] += decoder.Flush();
+        }
+
+        return AlignPieces(pieces, text);
+    }
+
+    /// <summary>
+    /// Spans in <paramref name="text"/> of tokens whose texts, in order, are <paramref name="pieces"/> (as a server's
+    /// <c>logprobs.tokens</c> gives them), or null when the pieces spell something other than <paramref name="text"/>
+    /// beyond whitespace. An empty piece is marked incomplete (it starts a character a later piece completes).
+    /// </summary>
+    public static (TextSpan[] Spans, bool[] Incomplete)? AlignPieces(IReadOnlyList<string> pieces, string text)
+    {
+        var ends = new int[pieces.Count];
+        var decoded = new System.Text.StringBuilder(text.Length + 8);
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            decoded.Append(pieces[i]);
+            ends[i] = decoded.Length;
         }
 
         var map = MapIgnoringWhitespace(decoded.ToString(), text);
@@ -34,10 +49,10 @@ internal static class TokenSpanAligner
             return null;
         }
 
-        var spans = new TextSpan[ids.Count];
-        var incomplete = new bool[ids.Count];
+        var spans = new TextSpan[pieces.Count];
+        var incomplete = new bool[pieces.Count];
         var previous = 0;
-        for (var i = 0; i < ids.Count; i++)
+        for (var i = 0; i < pieces.Count; i++)
         {
             var from = map[previous];
             spans[i] = new TextSpan(from, map[ends[i]] - from);

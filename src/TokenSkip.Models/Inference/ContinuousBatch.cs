@@ -141,7 +141,13 @@ public sealed class ContinuousBatch : IDisposable
             var sequence = _slots[slot]!;
             var done = _prefilled[slot];
             var take = Math.Min(sequence.PromptIds.Count - done, budget);
-            using var logits = _model.Prefill(_cache, slot, Slice(sequence.PromptIds, done, take));
+            var scorePrompt = sequence.PromptLogprobs is not null;
+            using var logits = _model.Prefill(_cache, slot, Slice(sequence.PromptIds, done, take), allPositions: scorePrompt);
+            if (scorePrompt)
+            {
+                ScorePrompt(sequence, logits, done, take);
+            }
+
             _prefilled[slot] = done + take;
             budget -= take;
             if (_prefilled[slot] < sequence.PromptIds.Count)
@@ -150,7 +156,21 @@ public sealed class ContinuousBatch : IDisposable
             }
 
             _waiting.RemoveAt(0);
-            Emit(sequence, TokenSampler.Sample(logits, [sequence])[0], updates);
+            using var lastRow = scorePrompt ? logits.narrow(0, take - 1, 1) : null;
+            var last = lastRow ?? logits;
+            var token = TokenSampler.Sample(last, [sequence])[0];
+            Emit(sequence, token, sequence.Options.Logprobs is { } top ? LogprobPicker.Pick(last, [token], top)[0] : null, updates);
+        }
+    }
+
+    // Row j of a chunk's logits predicts prompt token done + j + 1; the chunk's last row predicts the next chunk's first.
+    private static void ScorePrompt(SequenceState sequence, Tensor logits, int done, int take)
+    {
+        var count = Math.Min(take, sequence.PromptIds.Count - 1 - done);
+        if (count > 0)
+        {
+            using var rows = logits.narrow(0, 0, count);
+            sequence.PromptLogprobs!.AddRange(LogprobPicker.Pick(rows, Slice(sequence.PromptIds, done + 1, count), sequence.Options.PromptLogprobs!.Value));
         }
     }
 
@@ -167,17 +187,46 @@ public sealed class ContinuousBatch : IDisposable
 
         using var logits = _model.DecodeStep(_cache, running.Select(s => s.Index).ToArray(), running.Select(s => s.LastToken).ToArray());
         var next = TokenSampler.Sample(logits, running);
+        var logprobs = TokenLogprobs(logits, running, next);
         for (var i = 0; i < running.Count; i++)
         {
-            Emit(running[i], next[i], updates);
+            Emit(running[i], next[i], logprobs[i], updates);
         }
     }
 
-    private void Emit(SequenceState sequence, int token, List<GenerationUpdate> updates)
+    // The chosen tokens' log-probabilities for the rows that asked for them, in one pass (alternatives cut to each row's own count).
+    private static TokenLogprob?[] TokenLogprobs(Tensor logits, List<SequenceState> running, int[] chosen)
     {
+        var result = new TokenLogprob?[running.Count];
+        var rows = Enumerable.Range(0, running.Count).Where(i => running[i].Options.Logprobs is not null).ToArray();
+        if (rows.Length == 0)
+        {
+            return result;
+        }
+
+        var top = rows.Max(i => running[i].Options.Logprobs!.Value);
+        using var index = tensor(rows.Select(i => (long)i).ToArray(), ScalarType.Int64, logits.device);
+        using var picked = logits.index_select(0, index);
+        var values = LogprobPicker.Pick(picked, rows.Select(i => chosen[i]).ToArray(), top);
+        for (var k = 0; k < rows.Length; k++)
+        {
+            var own = running[rows[k]].Options.Logprobs!.Value;
+            result[rows[k]] = values[k].Top.Count > own ? values[k] with { Top = values[k].Top.Take(own).ToArray() } : values[k];
+        }
+
+        return result;
+    }
+
+    private void Emit(SequenceState sequence, int token, TokenLogprob? logprob, List<GenerationUpdate> updates)
+    {
+        var first = sequence.OutputIds.Count == 0;
         var delta = sequence.Append(token);
         updates.Add(new GenerationUpdate(sequence.Index, token, delta, sequence.FinishReason,
-            sequence.IsFinished ? sequence.ToResult().Usage : null));
+            sequence.IsFinished ? sequence.ToResult().Usage : null)
+        {
+            Logprob = logprob,
+            PromptLogprobs = first ? sequence.PromptLogprobs : null,
+        });
         if (sequence.IsFinished)
         {
             Leave(sequence.Index);

@@ -23,7 +23,11 @@ internal sealed class SequenceState
         _stopFilter = new StopSequenceFilter(options.StopStrings);
         Random = new Random(options.Seed ?? System.Random.Shared.Next());
         SeenTokens = [.. promptIds];
+        PromptLogprobs = options.PromptLogprobs is null ? null : [null];
     }
+
+    /// <summary>The prompt's log-probabilities so far (null for the first token), when the options ask for them.</summary>
+    public List<TokenLogprob?>? PromptLogprobs { get; }
 
     public int Index { get; }
 

@@ -169,9 +169,10 @@ public sealed class CausalLanguageModel : NamedModule
 
     /// <summary>
     /// Appends <paramref name="ids"/> to cache row <paramref name="row"/> (which already holds
-    /// <c>cache.Lengths[row]</c> tokens), advances the row, and returns the last position's logits [1, vocab] (float32).
+    /// <c>cache.Lengths[row]</c> tokens), advances the row, and returns the last position's logits [1, vocab] (float32),
+    /// or with <paramref name="allPositions"/> every position's logits [ids, vocab] (for prompt log-probabilities).
     /// </summary>
-    public Tensor Prefill(KvCache cache, int row, IReadOnlyList<int> ids)
+    public Tensor Prefill(KvCache cache, int row, IReadOnlyList<int> ids, bool allPositions = false)
     {
         using var scope = NewDisposeScope();
         var start = cache.Lengths[row];
@@ -186,7 +187,9 @@ public sealed class CausalLanguageModel : NamedModule
         var inputs = new AttentionInputs { Cos = cos, Sin = sin, Mask = CausalMask(length, start), Cache = cache, Row = row, Start = start };
         var hidden = Body.Forward(input, inputs);
         cache.Lengths[row] = start + length;
-        return ProjectToVocabulary(hidden.narrow(1, length - 1, 1)).squeeze(1).MoveToOuterDisposeScope();
+        return allPositions
+            ? ProjectToVocabulary(hidden).squeeze(0).MoveToOuterDisposeScope()
+            : ProjectToVocabulary(hidden.narrow(1, length - 1, 1)).squeeze(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
