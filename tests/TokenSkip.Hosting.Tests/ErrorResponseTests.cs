@@ -56,7 +56,11 @@ public sealed class ErrorResponseTests(ServedModelFixture model)
         { """{"prompt": [1, 1000000000]}""", "invalid_value", "prompt" },
         { """{"prompt": [1, "x"]}""", "invalid_type", "prompt" },
         { """{"prompt": []}""", "invalid_value", "prompt" },
-        { """{"prompt": "hi", "echo": true}""", "unsupported_value", "echo" },
+        { """{"prompt": "hi", "logprobs": 21}""", "invalid_value", "logprobs" },
+        { """{"prompt": "hi", "logprobs": -1}""", "invalid_value", "logprobs" },
+        { """{"prompt": "hi", "logprobs": true}""", "invalid_type", "logprobs" },
+        { """{"prompt": "hi", "logprobs": 1, "stream": true}""", "unsupported_value", "logprobs" },
+        { """{"prompt": "hi", "max_tokens": 0}""", "invalid_value", "max_tokens" },
         { """{"prompt": "hi", "stop_token_ids": [-1]}""", "invalid_value", "stop_token_ids" },
     };
 
