@@ -5,4 +5,11 @@ namespace TokenSkip.Pipeline.Stages;
 /// <param name="MessagesPath">The chat-messages jsonl.</param>
 /// <param name="Samples">Samples written.</param>
 /// <param name="SamplesPerRatio">How many samples each γ got.</param>
-public sealed record DatasetBuildResult(string AlpacaPath, string MessagesPath, int Samples, IReadOnlyDictionary<double, int> SamplesPerRatio);
+public sealed record DatasetBuildResult(string AlpacaPath, string MessagesPath, int Samples, IReadOnlyDictionary<double, int> SamplesPerRatio)
+{
+    /// <summary>LLaMA-Factory's <c>dataset_info.json</c> registering both files.</summary>
+    public required string DatasetInfoPath { get; init; }
+
+    /// <summary>The <c>llamafactory-cli train</c> config (LoRA SFT with TokenSkip's hyperparameters).</summary>
+    public required string TrainingConfigPath { get; init; }
+}
