@@ -32,7 +32,8 @@ public sealed class DataCommandsTests
         JsonLines.WriteAll(folder.Combine("traj.jsonl"), trajectories.Select(t => t with { Output = cots[t.Question], FinishReason = "stop" }));
         await Run("data", "filter", "-m", model, "--input", folder.Combine("traj.jsonl"), "--output", folder.Combine("filtered.jsonl"));
         await Run("data", "compress", "-m", model, "--scorer", "random", "--input", folder.Combine("filtered.jsonl"), "--output", folder.Combine("compressed.jsonl"));
-        await Run("data", "build", "--filtered", folder.Combine("filtered.jsonl"), "--compressed", folder.Combine("compressed.jsonl"), "--output", folder.Combine("dataset"));
+        await Run("data", "build", "--filtered", folder.Combine("filtered.jsonl"), "--compressed", folder.Combine("compressed.jsonl"), "--output", folder.Combine("dataset"),
+            "--target-model", "Qwen/Qwen2.5-3B-Instruct");
 
         Assert.Equal(4, JsonLines.Read<FilteredRecord>(folder.Combine("filtered.jsonl")).Count());
         Assert.Equal(20, JsonLines.Read<CompressedRecord>(folder.Combine("compressed.jsonl")).Count());
@@ -40,6 +41,19 @@ public sealed class DataCommandsTests
         Assert.Equal(4, alpaca.RootElement.GetArrayLength());
         Assert.All(alpaca.RootElement.EnumerateArray(), r => Assert.EndsWith("}$", r.GetProperty("output").GetString()));
         Assert.Equal(4, File.ReadAllLines(folder.Combine("dataset", "train.messages.jsonl")).Length);
+        Assert.True(File.Exists(folder.Combine("dataset", "dataset_info.json")));
+        Assert.Contains("model_name_or_path: \"Qwen/Qwen2.5-3B-Instruct\"", File.ReadAllLines(folder.Combine("dataset", "tokenskip_lora_sft.yaml")));
+    }
+
+    [Theory]
+    [InlineData("random", "http://127.0.0.1:8000/v1", "--endpoint scores on a server with --scorer surprisal")]
+    [InlineData("surprisal", "127.0.0.1:8000", "--endpoint must be an http(s) URL")]
+    public async Task EndpointMistakesFailBeforeAnythingLoads(string scorer, string endpoint, string message)
+    {
+        var (code, _, error) = await CliRunner.RunAsync("data", "compress", "-m", "/nonexistent", "--scorer", scorer, "--endpoint", endpoint, "--input", "x", "--output", "y");
+
+        Assert.Equal(1, code);
+        Assert.Contains(message, error);
     }
 
     [Fact]

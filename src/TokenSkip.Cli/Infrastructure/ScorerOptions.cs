@@ -29,6 +29,11 @@ internal sealed class ScorerOptions
 
     public Option<int> Seed { get; } = new("--scorer-seed") { Description = "Seed of the random scorer." };
 
+    public Option<string[]> Endpoints { get; } = new("--endpoint")
+    {
+        Description = "With --scorer surprisal: OpenAI-compatible /v1/completions server (vLLM, tokenskip serve) serving the target model, which scores the CoTs (echo + logprobs) instead of loading it here; repeatable.",
+    };
+
     public Option<string[]> ForceTokens { get; } = new("--force-token") { Description = "A token always kept (repeatable; TokenSkip's LLaMA data forces \"Step\" and \":\")." };
 
     public Option<bool> KeepDigits { get; } = new("--keep-digits") { Description = "Keep every token that contains a digit." };
@@ -45,7 +50,7 @@ internal sealed class ScorerOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Scorer, ScorerModel, Seed, ForceTokens, KeepDigits, DropConsecutive, TargetTokens })
+        foreach (var option in new Option[] { Scorer, ScorerModel, Seed, Endpoints, ForceTokens, KeepDigits, DropConsecutive, TargetTokens })
         {
             command.Options.Add(option);
         }
@@ -72,6 +77,20 @@ internal sealed class ScorerOptions
         {
             throw new ArgumentException($"--scorer-model names an LLMLingua-2 classifier; the {name} scorer does not use one");
         }
+
+        var endpoints = parse.GetValue(Endpoints) ?? [];
+        if (endpoints.Length > 0 && name != Surprisal)
+        {
+            throw new ArgumentException($"--endpoint scores on a server with --scorer {Surprisal}; the {name} scorer runs here");
+        }
+
+        foreach (var endpoint in endpoints)
+        {
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ArgumentException($"--endpoint must be an http(s) URL such as http://127.0.0.1:8000/v1; got '{endpoint}'");
+            }
+        }
     }
 
     /// <summary>Creates the scorer and the target tokenizer that measures ratios (the target model's).</summary>
@@ -79,6 +98,14 @@ internal sealed class ScorerOptions
     {
         Check(parse);
         var name = parse.GetValue(Scorer)!;
+        var endpoints = parse.GetValue(Endpoints) ?? [];
+        if (endpoints.Length > 0)
+        {
+            // The server holds the model; only its tokenizer is read here (it measures ratios).
+            var source = RemotePromptScoring.CreateSource([.. endpoints.Select(e => new Uri(e))]);
+            return (new RemoteSurprisalScorer(source, string.Join(", ", endpoints), ownsSource: true), ModelBundle.LoadTokenizer(targetFolder));
+        }
+
         IImportanceScorer scorer = name switch
         {
             Surprisal => SurprisalScorer.Load(targetFolder, load),
