@@ -2,13 +2,13 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace TokenSkip.Models.Tests.Lora;
+namespace TokenSkip.TestSupport;
 
 /// <summary>
 /// Writes a PEFT adapter folder the way PEFT lays it out, without the code under test: adapter_config.json from a
 /// JSON object and adapter_model.safetensors (F32, written byte by byte) from named float arrays.
 /// </summary>
-internal static class PeftAdapterFolder
+public static class PeftAdapterFolder
 {
     public static JsonObject Config(int r, double alpha, JsonNode targetModules, bool useRslora = false) => new()
     {
