@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Remote;
 using Xunit;
 
 namespace TokenSkip.SemanticKernel.Tests;
