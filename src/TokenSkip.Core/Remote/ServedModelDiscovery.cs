@@ -33,6 +33,11 @@ internal static class ServedModelDiscovery
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(Timeout);
                 using var response = await http.SendAsync(message, timeout.Token).ConfigureAwait(false);
+                if ((int)response.StatusCode >= 500 || response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                {
+                    continue; // still loading or overloaded: ask the next replica, and again later
+                }
+
                 list = response.IsSuccessStatusCode
                     ? JsonNode.Parse(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false))
                     : null;
