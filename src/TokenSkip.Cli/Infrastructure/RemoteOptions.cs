@@ -1,9 +1,7 @@
 using System.CommandLine;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Remote;
-using TokenSkip.Core.Text;
-using TokenSkip.Models.Configuration;
-using TokenSkip.Models.Loading;
+using TokenSkip.Pipeline.Generation;
 
 namespace TokenSkip.Cli.Infrastructure;
 
@@ -85,31 +83,14 @@ internal sealed class RemoteOptions
     /// </summary>
     public OpenAICompatibleEngine CreateEngine(ParseResult parse, string? modelFolder)
     {
-        var endpoints = parse.GetValue(Endpoints)!.Select(ParseEndpoint).ToArray();
-        var family = parse.GetValue(Family) is { } name ? ParseFamily(name) : (ModelFamily?)null;
-        ITextTokenizer? tokenizer = null;
-        if (modelFolder is not null)
+        return RemoteStageEngine.Create(new OpenAICompatibleEngineOptions
         {
-            var folderFamily = ModelFamilyRule.For(TransformerConfig.Load(Path.GetFullPath(modelFolder)));
-            if (family is { } given && given != folderFamily)
-            {
-                throw new ArgumentException($"--family {given.ToString().ToLowerInvariant()} contradicts {modelFolder}, a {folderFamily.ToString().ToLowerInvariant()} model");
-            }
-
-            family = folderFamily;
-            tokenizer = ModelBundle.LoadTokenizer(modelFolder);
-        }
-
-        return new OpenAICompatibleEngine(new OpenAICompatibleEngineOptions
-        {
-            Endpoints = endpoints,
+            Endpoints = parse.GetValue(Endpoints)!.Select(ParseEndpoint).ToArray(),
             ApiKey = parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("TOKENSKIP_API_KEY"),
             ServedModel = parse.GetValue(ServedModel),
-            Family = family,
-            Tokenizer = tokenizer,
+            Family = parse.GetValue(Family) is { } name ? ParseFamily(name) : null,
             Concurrency = ConcurrencyOf(parse),
-            Failover = StreamFailover.WholeReply,
-        });
+        }, modelFolder);
     }
 
     private static Uri ParseEndpoint(string text) =>
