@@ -12,6 +12,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Agents.AI;
 using OpenAI;
 using TokenSkip.Core.Calibration;
+using TokenSkip.Core.Remote;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Models;

@@ -8,6 +8,7 @@ using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAI.Chat;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Remote;
 using TokenSkip.Pipeline.Synthetic;
 using TokenSkip.SemanticKernel;
 using Xunit;

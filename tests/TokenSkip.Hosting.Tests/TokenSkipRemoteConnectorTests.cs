@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.AI;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Remote;
 using TokenSkip.SemanticKernel;
 using Xunit;
 

@@ -2,7 +2,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel.ChatCompletion;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Remote;
 using Xunit;
 
 namespace TokenSkip.SemanticKernel.Tests;
@@ -121,6 +124,59 @@ public sealed class OpenAICompatibleEngineTests
 
         using var stillUsable = await callers.GetAsync("http://127.0.0.1:9/v1/models"); // would throw ObjectDisposedException
         Assert.Equal(HttpStatusCode.NotFound, stillUsable.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheEndpointsRegistrationsFailOverToAnotherReplicaAsync()
+    {
+        var handler = new ReplicaHandler(Stream, failing: "a");
+        var services = new ServiceCollection();
+        services.AddTokenSkipChatCompletion(endpoints: [new Uri("http://a:9/v1"), new Uri("http://b:9/v1")], modelId: "m", family: ModelFamily.Qwen2,
+            httpClient: new HttpClient(handler));
+        services.AddTokenSkipChatClient(endpoints: [new Uri("http://a:9/v1"), new Uri("http://b:9/v1")], modelId: "m", family: ModelFamily.Qwen2,
+            serviceId: "client", httpClient: new HttpClient(handler));
+        using var provider = services.BuildServiceProvider();
+
+        var reply = await provider.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync("How many?");
+        var response = await provider.GetRequiredKeyedService<IChatClient>("client").GetResponseAsync("How many?");
+
+        Assert.Equal("3 × 4 = 12", reply.Content);
+        Assert.Equal("3 × 4 = 12", response.Text);
+        Assert.Equal(["a", "b", "a", "b"], handler.Completions); // each tried the first replica, got a 503, and went on to the other
+    }
+
+    /// <summary>Two replicas: <c>failing</c> answers every completion with 503; the other streams <c>reply</c>.</summary>
+    private sealed class ReplicaHandler(string reply, string failing) : HttpMessageHandler
+    {
+        private readonly List<string> _completions = [];
+
+        public IReadOnlyList<string> Completions
+        {
+            get
+            {
+                lock (_completions)
+                {
+                    return _completions.ToArray();
+                }
+            }
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Get)
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
+            }
+
+            lock (_completions)
+            {
+                _completions.Add(request.RequestUri!.Host);
+            }
+
+            return Task.FromResult(request.RequestUri!.Host == failing
+                ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("loading") }
+                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(reply, Encoding.UTF8, "text/event-stream") });
+        }
     }
 
     private sealed class RecordingHandler(string reply, HttpStatusCode status = HttpStatusCode.OK) : HttpMessageHandler

@@ -4,13 +4,16 @@ using TokenSkip.Core;
 using TokenSkip.Core.Answers;
 using TokenSkip.Core.Calibration;
 using TokenSkip.Core.Compression;
+using TokenSkip.Core.Engine;
 using TokenSkip.Core.IO;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Remote;
 using TokenSkip.Models.Inference;
 using TokenSkip.Models.Loading;
 using TokenSkip.Models.Lora;
 using TokenSkip.Models.Training;
 using TokenSkip.Pipeline.Data;
+using TokenSkip.Pipeline.Generation;
 using TokenSkip.Pipeline.Stages;
 using TokenSkip.SemanticKernel;
 
@@ -20,12 +23,23 @@ namespace TokenSkip.Plugins;
 /// The stages on this project's libraries: <see cref="DatasetBuilder"/>, the LoRA <see cref="SftTrainer"/> with
 /// TokenSkip's reference settings, and an evaluation that runs the model through <see cref="TokenSkipChatClient"/> at
 /// each γ and writes the calibration the budget planner reads. Work runs on a background thread (TorchSharp scopes
-/// are per thread).
+/// are per thread). Given <see cref="OpenAICompatibleEngineOptions"/>, the evaluation sends its prompts to those replicas
+/// (vLLM, llama.cpp's server, <c>tokenskip serve</c>) instead of loading the model: the model folder then supplies only
+/// the family and the tokenizer. The endpoints are the host's choice, never the agent's.
 /// </summary>
 public sealed class TokenSkipPipelineStages : IPipelineStages
 {
-    // Evaluation requests in flight at once: what the local engine decodes together.
+    // Evaluation requests in flight at once in process: what the local engine decodes together.
     private const int ConcurrentRequests = 8;
+
+    private readonly OpenAICompatibleEngineOptions? _remote;
+
+    /// <summary>Creates the stages.</summary>
+    /// <param name="remote">Replicas to evaluate on (their concurrency is the requests in flight); null loads the model in process.</param>
+    public TokenSkipPipelineStages(OpenAICompatibleEngineOptions? remote = null)
+    {
+        _remote = remote?.Validate();
+    }
 
     /// <inheritdoc />
     public Task<string> BuildDataAsync(string filteredPath, string compressedPath, string outputFolder, ModelFamily family, int seed,
@@ -67,12 +81,15 @@ public sealed class TokenSkipPipelineStages : IPipelineStages
     {
         var problems = ProblemSet.Load(problemsPath, limit);
         var gammas = ratios.Append(CompressionRatio.Uncompressed).Distinct().OrderDescending().ToArray();
-        using var engine = await Task.Run(() => LocalGenerationEngine.Load(modelFolder), cancellationToken).ConfigureAwait(false);
+        IGenerationEngine engine = _remote is null
+            ? await Task.Run(() => LocalGenerationEngine.Load(modelFolder), cancellationToken).ConfigureAwait(false)
+            : RemoteStageEngine.Create(_remote, modelFolder);
+        using var owned = (IDisposable)engine;
         var client = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions { ObserveCompletions = false });
         var rows = new List<RatioCalibration>();
         var done = 0;
         var report = new Lock();
-        using var inFlight = new SemaphoreSlim(ConcurrentRequests);
+        using var inFlight = new SemaphoreSlim(_remote?.Concurrency ?? ConcurrentRequests);
         foreach (var gamma in gammas)
         {
             var correct = 0;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TokenSkip.Cli.Infrastructure;
+using TokenSkip.Core.Engine;
 using TokenSkip.Core.IO;
 using TokenSkip.Models.Inference;
 using TokenSkip.Models.Loading;
@@ -19,6 +20,7 @@ internal static class EvalCommand
     public static Command Create(CliConsole console)
     {
         var model = new ModelOptions();
+        var remote = new RemoteOptions();
         var data = new Option<string?>("--data", "-d") { Description = "Benchmark jsonl: GSM8K layout {question, answer} or MATH-500 layout {problem, answer} (required unless --replot)." };
         var datasetName = new Option<string?>("--dataset-name") { Description = "The dataset's name in results.json, the table and the plot title (default: the data file's name without extension; the layout only names the record format)." };
         var replot = new Option<string?>("--replot") { Description = "Redraw results.png into --output from this results.json (no model runs; --dataset-name renames its dataset)." };
@@ -27,12 +29,13 @@ internal static class EvalCommand
         var baselines = new Option<bool>("--baselines") { Description = "Also run the baselines: the original model (γ=1 prompt) and truncation (max tokens = γ × the original's length)." };
         var output = new Option<string>("--output", "-o") { Description = "Folder for results.json, results.md, results.png and the per-sample rows (rerun to resume).", Required = true };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens to generate per sample.", DefaultValueFactory = _ => 512 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Batch size of the throughput measurement (1: no extra pass).", DefaultValueFactory = _ => 8 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size of the throughput measurement (1: no extra pass); in process, also the samples past --latency-samples decoded together (with --endpoint: --concurrency).", DefaultValueFactory = _ => 8 };
         var latencySamples = new Option<int?>("--latency-samples") { Description = "Time only the first N samples alone (batch 1); generate the rest in batches of --batch-size (much faster; accuracy unchanged under greedy decoding). Default: all." };
         var original = new Option<string?>("--original-model") { Description = "The model before TokenSkip training (e.g. the base of a merged adapter) for the original and truncation baselines; default: --model with the γ=1 prompt." };
 
         var command = new Command("eval", "Evaluate accuracy, CoT tokens, actual ratio, latency and throughput against γ on a GSM8K or MATH-500 jsonl.");
         model.AddTo(command);
+        remote.AddTo(command);
         foreach (var option in new Option[] { data, datasetName, replot, ratios, limit, baselines, output, maxTokens, batchSize, latencySamples, original })
         {
             command.Options.Add(option);
@@ -48,6 +51,13 @@ internal static class EvalCommand
             }
 
             var dataPath = parse.GetValue(data) ?? throw new ArgumentException("--data is required (or --replot REPORT.json)");
+            remote.RequireEndpointFor(parse);
+            var isRemote = remote.IsRemote(parse);
+            if (isRemote && parse.GetValue(original) is not null)
+            {
+                throw new ArgumentException("--original-model runs in process: with --endpoint, evaluate the original model in a run of its own");
+            }
+
             CheckDatasetName(parse.GetValue(datasetName));
             var options = new EvaluationOptions
             {
@@ -56,6 +66,7 @@ internal static class EvalCommand
                 MaxNewTokens = parse.GetValue(maxTokens),
                 BatchSize = parse.GetValue(batchSize),
                 LatencySamples = parse.GetValue(latencySamples),
+                Concurrency = isRemote ? remote.ConcurrencyOf(parse) : null,
             }.Validate();
             if (parse.GetValue(limit) is < 1)
             {
@@ -64,14 +75,19 @@ internal static class EvalCommand
 
             var dataset = EvaluationDataset.Load(dataPath, parse.GetValue(limit));
             var name = parse.GetValue(datasetName) ?? EvaluationReport.NameOfDataFile(dataset.Path);
-            var folder = model.Folder(parse);
+            // With --endpoint, --model is optional (its config and tokenizer only); the run is recorded under it when given,
+            // so a run started in process resumes on replicas, else under the served model's name.
+            var folder = isRemote ? parse.GetValue(model.Model) : model.Folder(parse);
             var outputFolder = parse.GetValue(output)!;
-            var store = EvaluationStore.Open(outputFolder, new EvaluationRunInfo(Path.GetFullPath(dataset.Path), Path.GetFullPath(folder), options.MaxNewTokens));
+            using var remoteEngine = isRemote ? remote.CreateEngine(parse, folder) : null;
+            var modelName = folder is null ? remoteEngine!.Info.ModelId : Path.GetFullPath(folder);
+            var store = EvaluationStore.Open(outputFolder, new EvaluationRunInfo(Path.GetFullPath(dataset.Path), modelName, options.MaxNewTokens));
 
-            var load = model.Read(parse);
-            using var engine = EngineFor(folder, load, dataset, options);
+            var load = isRemote ? null : model.Read(parse);
+            using var localEngine = isRemote ? null : EngineFor(folder!, load!, dataset, options);
+            IGenerationEngine engine = (IGenerationEngine?)remoteEngine ?? localEngine!;
             var originalFolder = parse.GetValue(original);
-            using var originalEngine = originalFolder is null ? null : EngineFor(originalFolder, load, dataset, options);
+            using var originalEngine = originalFolder is null ? null : EngineFor(originalFolder, load!, dataset, options);
             var runner = new EvaluationRunner(engine, options, originalModel: originalEngine);
             console.Error.WriteLine($"evaluating {dataset.Samples.Count} samples of {name} ({dataset.LayoutName} layout) from {dataset.Path} at γ = {string.Join(", ", options.Ratios)}{(options.IncludeBaselines ? " with baselines" : string.Empty)}");
             EvaluationReport report;

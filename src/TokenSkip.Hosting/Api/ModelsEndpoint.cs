@@ -12,7 +12,10 @@ internal static class ModelsEndpoint
         try
         {
             var model = worker.RequireReady();
-            var list = new ModelList([new ModelEntry(model.ModelId, worker.LoadedAt?.ToUnixTimeSeconds() ?? 0, worker.Info.ContextLength, model.Card)]);
+            var list = new ModelList([new ModelEntry(model.ModelId, worker.LoadedAt?.ToUnixTimeSeconds() ?? 0, worker.Info.ContextLength, model.Card)
+            {
+                Family = ModelEntry.FamilyName(worker.Info.Family),
+            }]);
             http.Response.ContentType = "application/json; charset=utf-8";
             await http.Response.WriteAsync(JsonSerializer.Serialize(list, ApiJson.Write), http.RequestAborted).ConfigureAwait(false);
         }

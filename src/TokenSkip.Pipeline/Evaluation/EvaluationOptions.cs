@@ -28,6 +28,12 @@ public sealed record EvaluationOptions
     /// </summary>
     public int? LatencySamples { get; init; }
 
+    /// <summary>
+    /// Requests in flight for the samples past <see cref="LatencySamples"/> (e.g. the total of a set of remote replicas);
+    /// null uses <see cref="BatchSize"/>. The throughput measurement always submits <see cref="BatchSize"/> at once.
+    /// </summary>
+    public int? Concurrency { get; init; }
+
     /// <summary>The stages in run order: TokenSkip at each ratio, then the original model, then truncation at each ratio below 1.</summary>
     public IReadOnlyList<EvaluationStage> Stages()
     {
@@ -57,6 +63,11 @@ public sealed record EvaluationOptions
         if (BatchSize < 1)
         {
             throw new ArgumentException($"batch_size must be at least 1; got {BatchSize}", nameof(BatchSize));
+        }
+
+        if (Concurrency is < 1)
+        {
+            throw new ArgumentException($"concurrency must be at least 1; got {Concurrency}", nameof(Concurrency));
         }
 
         if (LatencySamples is < 1)

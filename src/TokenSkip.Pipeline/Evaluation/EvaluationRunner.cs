@@ -11,7 +11,7 @@ namespace TokenSkip.Pipeline.Evaluation;
 /// every sample is generated alone (batch 1, timed for latency), scored and stored as soon as it finishes; then, for
 /// TokenSkip and original stages, the first <see cref="EvaluationOptions.BatchSize"/> samples are submitted again all at
 /// once to measure throughput. Samples past <see cref="EvaluationOptions.LatencySamples"/> are submitted
-/// <see cref="EvaluationOptions.BatchSize"/> at a time (a continuous-batching engine decodes them together). Decoding is
+/// <see cref="EvaluationOptions.Concurrency"/> (by default <see cref="EvaluationOptions.BatchSize"/>) at a time (a continuous-batching engine decodes them together). Decoding is
 /// greedy and ends at the model family's end of turn. Samples and measurements already in the store are skipped, so an
 /// interrupted run resumes where it stopped.
 /// </summary>
@@ -128,7 +128,7 @@ public sealed class EvaluationRunner
 
         // Each request carries its own limit (truncation caps differ per sample), so any samples can share the batch.
         var requests = batched.Select(s => Request(stage, s, store)).ToArray();
-        ConcurrentGeneration.Run(ModelFor(stage), Enumerable.Range(0, batched.Count).ToArray(), i => requests[i], _options.BatchSize,
+        ConcurrentGeneration.Run(ModelFor(stage), Enumerable.Range(0, batched.Count).ToArray(), i => requests[i], _options.Concurrency ?? _options.BatchSize,
             (i, completion) => Add(Record(stage, batched[i], requests[i], completion, latency: null)), cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using TokenSkip.Core.Engine;
 using TokenSkip.Core.Prompts;
+using TokenSkip.Core.Remote;
 using TokenSkip.SemanticKernel;
 
 namespace Microsoft.SemanticKernel;
@@ -87,6 +88,45 @@ public static class TokenSkipKernelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddTokenSkipChatCompletion(endpoint, modelId, family, apiKey, options, serviceId);
+        return builder;
+    }
+
+    /// <summary>Adds a TokenSkip chat client over replicas of a model served by OpenAI-compatible completions endpoints.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="endpoints">The replicas' API roots.</param>
+    /// <param name="modelId">The served model name; null takes the one model the servers list.</param>
+    /// <param name="family">The model's prompt family; null reads it from <c>tokenskip serve</c>.</param>
+    /// <param name="apiKey">Bearer token, if needed.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    public static IKernelBuilder AddTokenSkipChatClient(this IKernelBuilder builder, IReadOnlyList<Uri> endpoints, string? modelId = null,
+        ModelFamily? family = null, string? apiKey = null, TokenSkipChatClientOptions? options = null, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTokenSkipChatClient(endpoints, modelId, family, apiKey, options, serviceId);
+        return builder;
+    }
+
+    /// <summary>Adds a TokenSkip chat completion service over replicas of a model served by OpenAI-compatible completions endpoints.</summary>
+    /// <inheritdoc cref="AddTokenSkipChatClient(IKernelBuilder, IReadOnlyList{Uri}, string?, ModelFamily?, string?, TokenSkipChatClientOptions?, string?)"/>
+    public static IKernelBuilder AddTokenSkipChatCompletion(this IKernelBuilder builder, IReadOnlyList<Uri> endpoints, string? modelId = null,
+        ModelFamily? family = null, string? apiKey = null, TokenSkipChatClientOptions? options = null, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTokenSkipChatCompletion(endpoints, modelId, family, apiKey, options, serviceId);
+        return builder;
+    }
+
+    /// <summary>Adds a TokenSkip chat completion service over remote replicas configured in full.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="remote">The replicas and how to balance, retry and eject them.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    public static IKernelBuilder AddTokenSkipChatCompletion(this IKernelBuilder builder, OpenAICompatibleEngineOptions remote,
+        TokenSkipChatClientOptions? options = null, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTokenSkipChatCompletion(remote, options, serviceId);
         return builder;
     }
 }

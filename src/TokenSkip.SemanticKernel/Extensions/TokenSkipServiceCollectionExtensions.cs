@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using TokenSkip.Core.Engine;
+using TokenSkip.Core.Remote;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Models.Inference;
 using TokenSkip.Models.Loading;
@@ -23,7 +24,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <remarks>
 /// The model comes from a folder (<c>modelPath</c>, with an optional PEFT <c>adapterPath</c>: loaded on first use, owned and
 /// disposed by the container, its <c>tokenskip.json</c> card read), an engine you own, an engine factory (owned), or a
-/// remote OpenAI-compatible endpoint (the connector owns only an <see cref="HttpClient"/> it created itself).
+/// remote OpenAI-compatible endpoint or several replicas of one (balanced, retried and failed over by
+/// <see cref="OpenAICompatibleEngine"/>; the connector owns only an <see cref="HttpClient"/> it created itself).
 /// </remarks>
 public static class TokenSkipServiceCollectionExtensions
 {
@@ -83,6 +85,40 @@ public static class TokenSkipServiceCollectionExtensions
         ModelFamily family, string? apiKey = null, TokenSkipChatClientOptions? options = null, string? serviceId = null,
         HttpClient? httpClient = null) =>
         services.AddTokenSkipChatClient(_ => new OpenAICompatibleEngine(endpoint, modelId, family, httpClient, apiKey), options, serviceId, ownsEngine: true);
+
+    /// <summary>
+    /// Adds a TokenSkip chat client over replicas of a model served by OpenAI-compatible completions endpoints: requests go
+    /// to the least busy replica, fail over before their first token, and a failing replica is taken out and probed back in
+    /// (see <see cref="OpenAICompatibleEngine"/>).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="endpoints">The replicas' API roots, e.g. <c>[new("http://gpu1:8000/v1"), new("http://gpu2:8000/v1")]</c>.</param>
+    /// <param name="modelId">The served model name; null takes the one model the servers list.</param>
+    /// <param name="family">The model's prompt family; null reads it from <c>tokenskip serve</c> (other servers need it).</param>
+    /// <param name="apiKey">Bearer token, if the servers need one.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    /// <param name="httpClient">The HTTP client (yours: not disposed); null creates one, disposed with the container.</param>
+    /// <returns>The pipeline's builder.</returns>
+    public static ChatClientBuilder AddTokenSkipChatClient(this IServiceCollection services, IReadOnlyList<Uri> endpoints, string? modelId = null,
+        ModelFamily? family = null, string? apiKey = null, TokenSkipChatClientOptions? options = null, string? serviceId = null,
+        HttpClient? httpClient = null) =>
+        services.AddTokenSkipChatClient(Remote(endpoints, modelId, family, apiKey), options, serviceId, httpClient);
+
+    /// <summary>Adds a TokenSkip chat client over remote replicas configured in full (timeouts, retries, concurrency).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="remote">The replicas and how to balance, retry and eject them.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    /// <param name="httpClient">The HTTP client (yours: not disposed); null creates one, disposed with the container.</param>
+    /// <returns>The pipeline's builder.</returns>
+    public static ChatClientBuilder AddTokenSkipChatClient(this IServiceCollection services, OpenAICompatibleEngineOptions remote,
+        TokenSkipChatClientOptions? options = null, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        remote.Validate();
+        return services.AddTokenSkipChatClient(_ => new OpenAICompatibleEngine(remote, httpClient), options, serviceId, ownsEngine: true);
+    }
 
     /// <summary>Adds a TokenSkip chat completion service over a model folder, loaded on first use and owned by the container.</summary>
     /// <param name="services">The service collection.</param>
@@ -145,6 +181,42 @@ public static class TokenSkipServiceCollectionExtensions
             ownsEngine: true, configure);
 
     /// <summary>
+    /// Adds a TokenSkip chat completion service over replicas of a model served by OpenAI-compatible completions endpoints:
+    /// requests go to the least busy replica, fail over before their first token, and a failing replica is taken out and
+    /// probed back in (see <see cref="OpenAICompatibleEngine"/>).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="endpoints">The replicas' API roots, e.g. <c>[new("http://gpu1:8000/v1"), new("http://gpu2:8000/v1")]</c>.</param>
+    /// <param name="modelId">The served model name; null takes the one model the servers list.</param>
+    /// <param name="family">The model's prompt family; null reads it from <c>tokenskip serve</c> (other servers need it).</param>
+    /// <param name="apiKey">Bearer token, if the servers need one.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    /// <param name="httpClient">The HTTP client (yours: not disposed); null creates one, disposed with the container.</param>
+    /// <param name="configure">Adds middleware to the pipeline's builder.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddTokenSkipChatCompletion(this IServiceCollection services, IReadOnlyList<Uri> endpoints, string? modelId = null,
+        ModelFamily? family = null, string? apiKey = null, TokenSkipChatClientOptions? options = null, string? serviceId = null,
+        HttpClient? httpClient = null, Action<ChatClientBuilder>? configure = null) =>
+        services.AddTokenSkipChatCompletion(Remote(endpoints, modelId, family, apiKey), options, serviceId, httpClient, configure);
+
+    /// <summary>Adds a TokenSkip chat completion service over remote replicas configured in full (timeouts, retries, concurrency).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="remote">The replicas and how to balance, retry and eject them.</param>
+    /// <param name="options">Client defaults.</param>
+    /// <param name="serviceId">The key to register under.</param>
+    /// <param name="httpClient">The HTTP client (yours: not disposed); null creates one, disposed with the container.</param>
+    /// <param name="configure">Adds middleware to the pipeline's builder.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddTokenSkipChatCompletion(this IServiceCollection services, OpenAICompatibleEngineOptions remote,
+        TokenSkipChatClientOptions? options = null, string? serviceId = null, HttpClient? httpClient = null, Action<ChatClientBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        remote.Validate();
+        return services.AddTokenSkipChatCompletion(_ => new OpenAICompatibleEngine(remote, httpClient), options, serviceId, ownsEngine: true, configure);
+    }
+
+    /// <summary>
     /// The pipeline both registrations use, unbuilt: function invocation outermost, then budgets; what you add with
     /// <c>Use</c> sits between them and the model. Exposed so that hosts can build it by hand.
     /// </summary>
@@ -187,6 +259,9 @@ public static class TokenSkipServiceCollectionExtensions
     // The bundle loader reads the card (the adapter's, the model's, or the default an adapter implies) into the engine's info.
     private static Func<IServiceProvider, IGenerationEngine> FolderEngine(string modelPath, string? adapterPath, ModelLoadOptions? loadOptions) =>
         _ => LocalGenerationEngine.Load(modelPath, new ModelBundleOptions { Load = loadOptions ?? new ModelLoadOptions(), AdapterFolder = adapterPath });
+
+    private static OpenAICompatibleEngineOptions Remote(IReadOnlyList<Uri> endpoints, string? modelId, ModelFamily? family, string? apiKey) =>
+        new() { Endpoints = endpoints ?? throw new ArgumentNullException(nameof(endpoints)), ServedModel = modelId, Family = family, ApiKey = apiKey };
 
     // An engine the container creates is registered (keyed like the client) so that the container disposes it.
     private static Func<IServiceProvider, IGenerationEngine> RegisterEngine(IServiceCollection services,

@@ -6,6 +6,7 @@ using TokenSkip.Core;
 using TokenSkip.Core.Budgets;
 using TokenSkip.Core.Compression;
 using TokenSkip.Core.Engine;
+using TokenSkip.Core.Remote;
 using TokenSkip.Core.Generation;
 using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Tools;
