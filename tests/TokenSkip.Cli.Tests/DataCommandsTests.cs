@@ -47,7 +47,7 @@ public sealed class DataCommandsTests
 
     [Theory]
     [InlineData("random", "http://127.0.0.1:8000/v1", "--endpoint scores on a server with --scorer surprisal")]
-    [InlineData("surprisal", "127.0.0.1:8000", "--endpoint must be an http(s) URL")]
+    [InlineData("surprisal", "127.0.0.1:8000", "is not an http(s) URL")]
     public async Task EndpointMistakesFailBeforeAnythingLoads(string scorer, string endpoint, string message)
     {
         var (code, _, error) = await CliRunner.RunAsync("data", "compress", "-m", "/nonexistent", "--scorer", scorer, "--endpoint", endpoint, "--input", "x", "--output", "y");

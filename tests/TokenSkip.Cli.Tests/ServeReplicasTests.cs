@@ -88,6 +88,25 @@ public sealed class ServeReplicasTests : IAsyncLifetime, IDisposable
         Assert.Equal(expected.Select(Comparable), actual.Select(Comparable));
     }
 
+    [SkippableFact]
+    public async Task SurprisalScoringOnReplicasKeepsTheSameWordsAsScoringHere()
+    {
+        Skip.If(DefaultModel.Find() is null, "the embedded model is not built");
+        const string Cot = "Tom has 12 apples and buys 7 more, so he has 12 + 7 = 19 apples. Then he gives 4 to Ann, so 19 - 4 = 15 are left.";
+        string[] common = ["compress", "--scorer", "surprisal", "--ratio", "0.6", "--text", Cot, "--json"];
+
+        var (localCode, local, localError) = await CliRunner.RunAsync(common);
+        var (remoteCode, remote, remoteError) = await CliRunner.RunAsync([.. common, .. Endpoints(), "--model", DefaultModel.Require()]);
+
+        Assert.True(localCode == 0, localError);
+        Assert.True(remoteCode == 0, remoteError);
+        using var localJson = System.Text.Json.JsonDocument.Parse(local);
+        using var remoteJson = System.Text.Json.JsonDocument.Parse(remote);
+        Assert.Equal(localJson.RootElement.GetProperty("compressed").GetString(), remoteJson.RootElement.GetProperty("compressed").GetString());
+        Assert.Equal(localJson.RootElement.GetProperty("kept_word_indices").GetRawText(), remoteJson.RootElement.GetProperty("kept_word_indices").GetRawText());
+        Assert.Contains("127.0.0.1", remoteJson.RootElement.GetProperty("scorer_model").GetString(), StringComparison.Ordinal);
+    }
+
     private static (EvaluationMethod, double, string, string, bool, int, int, string) Comparable(SampleRecord r) =>
         (r.Method, r.Gamma, r.Id, r.Output, r.Correct, r.CotTokens, r.GeneratedTokens, r.FinishReason);
 

@@ -70,6 +70,10 @@ internal sealed class RemoteOptions
         }
     }
 
+    /// <summary>The <c>--endpoint</c> URLs, checked.</summary>
+    /// <exception cref="ArgumentException">One is not an http(s) URL (the message names it).</exception>
+    public Uri[] EndpointsOf(ParseResult parse) => (parse.GetValue(Endpoints) ?? []).Select(ParseEndpoint).ToArray();
+
     /// <summary>The in-flight requests of a remote run.</summary>
     public int ConcurrencyOf(ParseResult parse)
     {
@@ -85,7 +89,7 @@ internal sealed class RemoteOptions
     {
         return RemoteStageEngine.Create(new OpenAICompatibleEngineOptions
         {
-            Endpoints = parse.GetValue(Endpoints)!.Select(ParseEndpoint).ToArray(),
+            Endpoints = EndpointsOf(parse),
             ApiKey = parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("TOKENSKIP_API_KEY"),
             ServedModel = parse.GetValue(ServedModel),
             Family = parse.GetValue(Family) is { } name ? ParseFamily(name) : null,

@@ -29,10 +29,12 @@ internal sealed class ScorerOptions
 
     public Option<int> Seed { get; } = new("--scorer-seed") { Description = "Seed of the random scorer." };
 
-    public Option<string[]> Endpoints { get; } = new("--endpoint")
-    {
-        Description = "With --scorer surprisal: OpenAI-compatible /v1/completions server (vLLM, tokenskip serve) serving the target model, which scores the CoTs (echo + logprobs) instead of loading it here; repeatable.",
-    };
+    /// <summary>
+    /// <c>--endpoint</c> and its companions: with <c>--scorer surprisal</c>, OpenAI-compatible servers holding the target
+    /// model score the CoTs (<c>echo</c> + <c>logprobs</c> on <c>/v1/completions</c>) instead of loading it here, balanced
+    /// and retried as remote generation is.
+    /// </summary>
+    public RemoteOptions Remote { get; } = new();
 
     public Option<string[]> ForceTokens { get; } = new("--force-token") { Description = "A token always kept (repeatable; TokenSkip's LLaMA data forces \"Step\" and \":\")." };
 
@@ -50,10 +52,12 @@ internal sealed class ScorerOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Scorer, ScorerModel, Seed, Endpoints, ForceTokens, KeepDigits, DropConsecutive, TargetTokens })
+        foreach (var option in new Option[] { Scorer, ScorerModel, Seed, ForceTokens, KeepDigits, DropConsecutive, TargetTokens })
         {
             command.Options.Add(option);
         }
+
+        Remote.AddTo(command);
     }
 
     public PruningOptions Pruning(ParseResult parse) => new PruningOptions
@@ -78,18 +82,11 @@ internal sealed class ScorerOptions
             throw new ArgumentException($"--scorer-model names an LLMLingua-2 classifier; the {name} scorer does not use one");
         }
 
-        var endpoints = parse.GetValue(Endpoints) ?? [];
-        if (endpoints.Length > 0 && name != Surprisal)
+        Remote.RequireEndpointFor(parse);
+        _ = Remote.EndpointsOf(parse);
+        if (Remote.IsRemote(parse) && name != Surprisal)
         {
             throw new ArgumentException($"--endpoint scores on a server with --scorer {Surprisal}; the {name} scorer runs here");
-        }
-
-        foreach (var endpoint in endpoints)
-        {
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            {
-                throw new ArgumentException($"--endpoint must be an http(s) URL such as http://127.0.0.1:8000/v1; got '{endpoint}'");
-            }
         }
     }
 
@@ -98,12 +95,13 @@ internal sealed class ScorerOptions
     {
         Check(parse);
         var name = parse.GetValue(Scorer)!;
-        var endpoints = parse.GetValue(Endpoints) ?? [];
-        if (endpoints.Length > 0)
+        if (Remote.IsRemote(parse))
         {
-            // The server holds the model; only its tokenizer is read here (it measures ratios).
-            var source = RemotePromptScoring.CreateSource([.. endpoints.Select(e => new Uri(e))]);
-            return (new RemoteSurprisalScorer(source, string.Join(", ", endpoints), ownsSource: true), ModelBundle.LoadTokenizer(targetFolder));
+            // The server holds the model; only its config and tokenizer are read here (the tokenizer measures ratios).
+            var engine = Remote.CreateEngine(parse, targetFolder);
+            var remote = new RemoteSurprisalScorer(engine, string.Join(", ", engine.Endpoints),
+                new RemoteSurprisalOptions { MaxConcurrency = Remote.ConcurrencyOf(parse) }, ownsSource: true);
+            return (remote, ModelBundle.LoadTokenizer(targetFolder));
         }
 
         IImportanceScorer scorer = name switch
