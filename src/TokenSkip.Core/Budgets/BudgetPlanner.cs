@@ -11,10 +11,15 @@ namespace TokenSkip.Core.Budgets;
 /// <remarks>
 /// <para>
 /// A step's predicted completion at γ is <c>(L + k·σ) · actual(γ) + answer</c>: <c>L</c> and <c>σ</c> are the mean and
-/// spread of a γ = 1 CoT for a question of that length (a <see cref="CotLengthModel"/> whose prior is the card's γ = 1
-/// <c>mean_cot_tokens</c>, learned online from <see cref="Observe(CompressionRatio, int, int, int?)"/>), <c>k</c> is
+/// spread of a γ = 1 CoT for a question of that length (a <see cref="CotLengthModel"/> whose prior is the card's
+/// <c>length_model</c> when it has one, measured on the model by <c>WorksheetAgent --calibration</c>, else its γ = 1
+/// <c>mean_cot_tokens</c> with no dependence on the question; learned online from
+/// <see cref="Observe(CompressionRatio, int, int, int?)"/>), <c>k</c> is
 /// <see cref="BudgetPlannerOptions.SafetyDeviations"/>, <c>actual(γ)</c> is the card's measured actual ratio
-/// (<see cref="ModelCard.ActualRatioFor"/>; γ itself without a card), and <c>answer</c> the tokens after the CoT.
+/// (<see cref="ModelCard.ActualRatioFor"/>; γ itself without a card), and <c>answer</c> the tokens after the CoT (the
+/// card's length model's, else <see cref="BudgetPlannerOptions.AnswerTokens"/>, learned online). Without the margin
+/// (<see cref="Expect"/>) the prediction is the expected length, unbiased on held-out steps once calibrated
+/// (<see cref="LengthCalibration"/>).
 /// </para>
 /// <para>
 /// Questions are passed as text (counted with <see cref="BudgetPlannerOptions.CountTokens"/>) or as a token count; the
@@ -28,6 +33,7 @@ public sealed class BudgetPlanner
     private readonly BudgetPlannerOptions _options;
     private readonly CompressionRatio[] _ratios;
     private readonly CotLengthModel _lengths;
+    private readonly double _answerPrior;
     private double _answerSum;
     private int _answerCount;
 
@@ -38,10 +44,20 @@ public sealed class BudgetPlanner
         _card = card is { Calibration.Count: > 0 } ? card : null;
         _options = (options ?? new BudgetPlannerOptions()).Clone().Validate();
         _ratios = (_options.Ratios ?? TrainedRatios(card)).Distinct().OrderDescending().ToArray();
-        var prior = _card?.Calibration.FirstOrDefault(c => c.Gamma >= CompressionRatio.MaxValue)?.MeanCotTokens is > 0 and var mean
-            ? mean
-            : _options.DefaultCotTokens;
-        _lengths = new CotLengthModel(prior, _options.PriorWeight, prior * _options.PriorRelativeSpread);
+        if (card?.LengthModel is { } measured)
+        {
+            // A calibrated card: the line, its spread and the answer overhead as measured on the model.
+            _lengths = new CotLengthModel(measured.CotTokens, _options.PriorWeight, measured.CotSpread, measured.CotTokensPerQuestionToken, measured.QuestionTokens);
+            _answerPrior = measured.AnswerTokens;
+        }
+        else
+        {
+            var prior = _card?.Calibration.FirstOrDefault(c => c.Gamma >= CompressionRatio.MaxValue)?.MeanCotTokens is > 0 and var mean
+                ? mean
+                : _options.DefaultCotTokens;
+            _lengths = new CotLengthModel(prior, _options.PriorWeight, prior * _options.PriorRelativeSpread);
+            _answerPrior = _options.AnswerTokens;
+        }
     }
 
     /// <summary>The ratios this planner chooses from, largest first.</summary>
@@ -97,15 +113,30 @@ public sealed class BudgetPlanner
             $"no γ fits: γ={smallest} is predicted to need {floor} tokens but only {share} per step are left ({remainingTokens} over {stepsLeft} step{Plural(stepsLeft)}); falling back to γ={smallest} with a hard cap of {share} tokens."));
     }
 
-    /// <summary>The completion tokens (CoT plus answer line) predicted for a question of <paramref name="questionTokens"/> tokens at <paramref name="ratio"/>.</summary>
+    /// <summary>
+    /// The completion tokens (CoT plus answer line) budgeted for a question of <paramref name="questionTokens"/> tokens at
+    /// <paramref name="ratio"/>: the expected length (<see cref="Expect"/>) plus the safety margin, rounded up.
+    /// </summary>
     public int Predict(CompressionRatio ratio, int questionTokens)
     {
         lock (_gate)
         {
             var (mean, spread) = _lengths.Predict(questionTokens);
             var cot = (mean + _options.SafetyDeviations * spread) * ActualRatio(ratio);
-            var answer = (_options.AnswerTokens + _answerSum) / (1 + _answerCount);
-            return (int)Math.Ceiling(cot + answer);
+            return (int)Math.Ceiling(cot + AnswerOverhead);
+        }
+    }
+
+    /// <summary>
+    /// The expected completion tokens (CoT plus answer line) of a question of <paramref name="questionTokens"/> tokens at
+    /// <paramref name="ratio"/>, without the safety margin: the length model's unbiased estimate, which
+    /// <see cref="LengthCalibration"/> checks against held-out steps.
+    /// </summary>
+    public double Expect(CompressionRatio ratio, int questionTokens)
+    {
+        lock (_gate)
+        {
+            return _lengths.Predict(questionTokens).Mean * ActualRatio(ratio) + AnswerOverhead;
         }
     }
 
@@ -147,6 +178,9 @@ public sealed class BudgetPlanner
             }
         }
     }
+
+    // The tokens a step spends after its CoT: the prior counted as one observation. Call under the gate.
+    private double AnswerOverhead => (_answerPrior + _answerSum) / (1 + _answerCount);
 
     private double ActualRatio(CompressionRatio ratio) =>
         _card is null ? ratio.Value : Math.Max(0.05, _card.ActualRatioFor(ratio));
