@@ -66,15 +66,19 @@ internal sealed class WorksheetAgentHost : IDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs the budget-adherence benchmark on <paramref name="count"/> worksheets of 3 to 6 held-out problems.</summary>
+    /// <summary>
+    /// Runs the budget-adherence benchmark on <paramref name="count"/> worksheets of 3 to 6 held-out problems, at both
+    /// budget levels (between the γ = 0.5 and γ = 1.0 costs, and tight: 0.4× to 0.6× of the γ = 1.0 cost).
+    /// </summary>
     public async Task<IReadOnlyList<BenchmarkSummary>> BenchmarkAsync(int count, int seed, TextWriter output, CancellationToken cancellationToken)
     {
         var random = new Random(seed);
         var worksheets = Enumerable.Range(0, count).Select(i => Worksheet(seed * 1000 + i, random.Next(3, 7))).ToArray();
         var runner = new WorksheetRunner(_client);
         return await new BudgetBenchmark(runner).RunAsync(worksheets, seed, (i, results) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"worksheet {i + 1}/{count}: budget {results[0].Budget}; {string.Join("; ", results.Select(r => $"{r.Policy} {r.Correct}/{r.Steps.Count} correct, {r.TokensUsed} tokens"))}")),
-            cancellationToken).ConfigureAwait(false);
+            $"worksheet {i + 1}/{count}: {string.Join(" | ", results.Chunk(3).Select(round => $"budget {round[0].Budget}: " +
+                string.Join("; ", round.Select(r => $"{r.Policy} {r.Correct}/{r.Steps.Count} correct, {r.TokensUsed} tokens"))))}")),
+            tight: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

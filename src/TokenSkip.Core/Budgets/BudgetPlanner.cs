@@ -5,8 +5,11 @@ namespace TokenSkip.Core.Budgets;
 
 /// <summary>
 /// Chooses γ for each reasoning step of a budgeted task: the largest γ whose predicted completion fits the remaining
-/// budget spread evenly over the remaining steps; when none fits, γ = 0.5 with a hard cap. Budgets count completion
-/// (output) tokens. Thread-safe.
+/// budget spread evenly over the remaining steps; when none fits, the smallest γ, so that steps finish one by one while
+/// the budget lasts rather than all being cut (a step expected to need more than is left is skipped, cap 0, while later
+/// steps remain). A step's hard cap leaves later steps their smallest-γ prediction but is never below its own allowance
+/// (<see cref="BudgetPlannerOptions.CapDeviations"/>) unless the budget is. Budgets count completion (output) tokens.
+/// Thread-safe.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -102,15 +105,27 @@ public sealed class BudgetPlanner
             var predicted = Predict(ratio, questionTokens);
             if (predicted <= share)
             {
-                // Leave every later step at least what the smallest γ is predicted to need.
-                var cap = remainingTokens - (stepsLeft - 1) * floor;
+                // Leave every later step at least what the smallest γ is predicted to need, but never cap this step below
+                // its allowance: a step cut short buys no answer with the tokens it spent.
+                var cap = Math.Min(remainingTokens, Math.Max(remainingTokens - (stepsLeft - 1) * floor, Allowance(ratio, questionTokens)));
                 return new BudgetDecision(ratio, predicted, cap, true, string.Create(CultureInfo.InvariantCulture,
                     $"γ={ratio}: predicted {predicted} tokens fits {share} per step ({remainingTokens} left over {stepsLeft} step{Plural(stepsLeft)}); capped at {cap}."));
             }
         }
 
-        return new BudgetDecision(smallest, floor, share, false, string.Create(CultureInfo.InvariantCulture,
-            $"no γ fits: γ={smallest} is predicted to need {floor} tokens but only {share} per step are left ({remainingTokens} over {stepsLeft} step{Plural(stepsLeft)}); falling back to γ={smallest} with a hard cap of {share} tokens."));
+        // Nothing fits the even share. Cutting every step would leave every answer unwritten (it comes last), so steps
+        // finish one by one at the smallest γ while the budget lasts; a step expected to need more than is left is
+        // skipped while later steps remain, as a shorter question may still fit.
+        var expected = (int)Math.Ceiling(Expect(smallest, questionTokens));
+        if (stepsLeft > 1 && expected > remainingTokens)
+        {
+            return new BudgetDecision(smallest, floor, 0, false, string.Create(CultureInfo.InvariantCulture,
+                $"no γ fits: γ={smallest} is expected to need {expected} tokens but only {remainingTokens} are left for {stepsLeft} steps; skipping this step so that a shorter one may still finish."));
+        }
+
+        var fallbackCap = Math.Min(remainingTokens, Allowance(smallest, questionTokens));
+        return new BudgetDecision(smallest, floor, fallbackCap, false, string.Create(CultureInfo.InvariantCulture,
+            $"no γ fits: γ={smallest} is predicted to need {floor} tokens but only {share} per step are left ({remainingTokens} over {stepsLeft} step{Plural(stepsLeft)}); falling back to γ={smallest} with a hard cap of {fallbackCap} tokens, so that this step can finish rather than every step being cut."));
     }
 
     /// <summary>
@@ -176,6 +191,16 @@ public sealed class BudgetPlanner
                 _answerSum += total - cotTokens;
                 _answerCount++;
             }
+        }
+    }
+
+    // The most a step at ratio may need short of a runaway: the expected length plus CapDeviations spreads.
+    private int Allowance(CompressionRatio ratio, int questionTokens)
+    {
+        lock (_gate)
+        {
+            var (mean, spread) = _lengths.Predict(questionTokens);
+            return (int)Math.Ceiling((mean + _options.CapDeviations * spread) * ActualRatio(ratio) + AnswerOverhead);
         }
     }
 
