@@ -1,10 +1,14 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAI;
+using TokenSkip.Core.Prompts;
+using TokenSkip.SemanticKernel;
 using Xunit;
 
 namespace TokenSkip.Hosting.Tests;
@@ -47,6 +51,29 @@ public sealed class ServerToolLoopTests(ToolModelFixture model) : IClassFixture<
         Assert.Contains("<|im_start|>assistant\n<tool_call>\n{\"name\": \"math-add\", \"arguments\": {\"a\": 2, \"b\": 3}}\n</tool_call><|im_end|>\n", second);
         Assert.Contains("<|im_start|>user\n<tool_response>\n5\n</tool_response><|im_end|>\n<|im_start|>assistant\n", second);
         Assert.Equal(Answer, reply);
+    }
+
+    [Fact]
+    public async Task TheRemoteConnectorRunsAToolLoopOverTheCompletionsEndpointRenderingToolsItself()
+    {
+        var script = new ScriptedTurns(Call.Replace("math-add", "math_add", StringComparison.Ordinal), Answer);
+        await using var server = await StartAsync(script);
+        var services = new ServiceCollection();
+        services.AddTokenSkipChatClient(server.ApiRoot, model.ModelId, ModelFamily.Qwen2, httpClient: server.Client);
+        await using var provider = services.BuildServiceProvider();
+        var calls = new List<(int A, int B)>();
+        var add = AIFunctionFactory.Create((int a, int b) =>
+        {
+            calls.Add((a, b));
+            return a + b;
+        }, "math_add", "Adds two integers.");
+
+        var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("What is 2 + 3?", new ChatOptions { Tools = [add] });
+
+        Assert.Equal([(2, 3)], calls);
+        Assert.Contains("\"name\": \"math_add\"", script.Prompts[0]);
+        Assert.Contains("<|im_start|>user\n<tool_response>\n5\n</tool_response><|im_end|>\n<|im_start|>assistant\n", script.Prompts[1]);
+        Assert.Equal(Answer, response.Text);
     }
 
     [Theory]
