@@ -3,7 +3,8 @@ using System.Globalization;
 namespace TokenSkip.Samples.WorksheetAgent;
 
 /// <summary>The sample's command line.</summary>
-internal sealed record AgentOptions(string? Model, int Problems, int? Budget, int Seed, bool Benchmark, int Worksheets, string Output)
+internal sealed record AgentOptions(string? Model, int Problems, int? Budget, int Seed, bool Benchmark, int Worksheets, string Output,
+    bool Calibration = false, int Questions = 100, string? Steps = null, bool WriteCard = false)
 {
     public static AgentOptions Parse(string[] args)
     {
@@ -23,8 +24,12 @@ internal sealed record AgentOptions(string? Model, int Problems, int? Budget, in
                 "--benchmark" => options with { Benchmark = true },
                 "--worksheets" => options with { Worksheets = Number() },
                 "--output" => options with { Output = Next() },
+                "--calibration" => options with { Calibration = true },
+                "--questions" => options with { Questions = Number() },
+                "--steps" => options with { Steps = Next() },
+                "--write-card" => options with { WriteCard = true },
                 _ => throw new ArgumentException(
-                    $"unknown option {args[i]}; use --model DIR, --problems N, --budget TOKENS, --seed S, --benchmark, --worksheets N, --output DIR"),
+                    $"unknown option {args[i]}; use --model DIR, --problems N, --budget TOKENS, --seed S, --benchmark, --worksheets N, --calibration, --questions N, --steps FILE, --write-card, --output DIR"),
             };
         }
 

@@ -4,6 +4,7 @@
 //
 //   dotnet run --project samples/WorksheetAgent -- [--model DIR] [--problems 4] [--budget N] [--seed 7]
 //   dotnet run --project samples/WorksheetAgent -- --benchmark [--worksheets 20] [--output DIR]
+//   dotnet run --project samples/WorksheetAgent -- --calibration [--questions 100] [--steps calibration.json] [--write-card] [--output DIR]
 using System.Globalization;
 using System.Text.Json;
 using TokenSkip.Samples.WorksheetAgent;
@@ -19,7 +20,20 @@ try
     };
 
     using var agent = WorksheetAgentHost.Load(options.Model);
-    if (options.Benchmark)
+    if (options.Calibration)
+    {
+        var report = await agent.CalibrateAsync(options.Questions, options.Seed, options.Steps, Console.Error, cancellation.Token);
+        Directory.CreateDirectory(options.Output);
+        File.WriteAllText(Path.Combine(options.Output, "calibration.json"), JsonSerializer.Serialize(report));
+        File.WriteAllText(Path.Combine(options.Output, "calibration.md"), report.ToMarkdown());
+        Console.WriteLine(report.ToMarkdown());
+        Console.WriteLine($"written to {Path.GetFullPath(options.Output)}");
+        if (options.WriteCard)
+        {
+            Console.WriteLine($"length_model written to {agent.WriteLengthModel(report.LengthModel)}");
+        }
+    }
+    else if (options.Benchmark)
     {
         var summaries = await agent.BenchmarkAsync(options.Worksheets, options.Seed, Console.Out, cancellation.Token);
         Directory.CreateDirectory(options.Output);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using TokenSkip.Core;
 using TokenSkip.Core.Budgets;
@@ -17,12 +18,19 @@ internal sealed class WorksheetAgentHost : IDisposable
     // Held-out problems: a seed range the training data (seeded from small numbers) does not use.
     private const int HeldOutSeedBase = 900_000;
 
+    // Calibration questions: seeds apart from the training data and from every worksheet.
+    private const int CalibrationSeedBase = 2_000_000;
+
     private readonly LocalGenerationEngine _engine;
     private readonly IChatClient _client;
+    private readonly ModelCard? _card;
+    private readonly string _folder;
 
-    private WorksheetAgentHost(LocalGenerationEngine engine, ModelCard? card)
+    private WorksheetAgentHost(LocalGenerationEngine engine, ModelCard? card, string folder)
     {
         _engine = engine;
+        _card = card;
+        _folder = folder;
         // The client's turn policy plans γ for budgeted steps and learns from every step that finishes on its own.
         var options = new TokenSkipChatClientOptions { ModelCard = card };
         _client = new TokenSkipChatClient(engine, options).AsBuilder().UseTokenBudget().Build();
@@ -39,7 +47,7 @@ internal sealed class WorksheetAgentHost : IDisposable
             Console.Error.WriteLine($"note: {folder} has no {ModelCard.FileName}; the planner starts uncalibrated (γ taken at face value, 300-token prior).");
         }
 
-        return new WorksheetAgentHost(LocalGenerationEngine.Load(folder), card);
+        return new WorksheetAgentHost(LocalGenerationEngine.Load(folder), card, folder);
     }
 
     /// <summary>Solves one worksheet under a budget, printing each step.</summary>
@@ -58,15 +66,56 @@ internal sealed class WorksheetAgentHost : IDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs the budget-adherence benchmark on <paramref name="count"/> worksheets of 3 to 6 held-out problems.</summary>
+    /// <summary>
+    /// Runs the budget-adherence benchmark on <paramref name="count"/> worksheets of 3 to 6 held-out problems, at both
+    /// budget levels (between the γ = 0.5 and γ = 1.0 costs, and tight: 0.4× to 0.6× of the γ = 1.0 cost).
+    /// </summary>
     public async Task<IReadOnlyList<BenchmarkSummary>> BenchmarkAsync(int count, int seed, TextWriter output, CancellationToken cancellationToken)
     {
         var random = new Random(seed);
         var worksheets = Enumerable.Range(0, count).Select(i => Worksheet(seed * 1000 + i, random.Next(3, 7))).ToArray();
         var runner = new WorksheetRunner(_client);
         return await new BudgetBenchmark(runner).RunAsync(worksheets, seed, (i, results) => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"worksheet {i + 1}/{count}: budget {results[0].Budget}; {string.Join("; ", results.Select(r => $"{r.Policy} {r.Correct}/{r.Steps.Count} correct, {r.TokensUsed} tokens"))}")),
-            cancellationToken).ConfigureAwait(false);
+            $"worksheet {i + 1}/{count}: {string.Join(" | ", results.Chunk(3).Select(round => $"budget {round[0].Budget}: " +
+                string.Join("; ", round.Select(r => $"{r.Policy} {r.Correct}/{r.Steps.Count} correct, {r.TokensUsed} tokens"))))}")),
+            tight: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records every trained γ on <paramref name="questions"/> training and as many held-out questions (seeds no
+    /// worksheet uses), then measures the planner's expected lengths on the held-out steps, from the card and after
+    /// learning from the training steps.
+    /// </summary>
+    /// <param name="steps">A calibration.json written by an earlier run: its steps are measured again instead of recorded.</param>
+    public async Task<LengthCalibrationReport> CalibrateAsync(int questions, int seed, string? steps, TextWriter progress, CancellationToken cancellationToken)
+    {
+        if (steps is not null)
+        {
+            var recorded = JsonSerializer.Deserialize<LengthCalibrationReport>(File.ReadAllText(steps))
+                ?? throw new FormatException($"{steps}: empty calibration report");
+            return LengthCalibrationReport.Of(_card, recorded.Training, recorded.HeldOut);
+        }
+
+        var recorder = new StepLengthRecorder(_client, _engine.CountTokens);
+        var ratios = Planner.Ratios;
+        async Task<IReadOnlyList<StepLength>> Record(int seedOffset, string name) =>
+            await recorder.RecordAsync(WordProblemGenerator.Generate(CalibrationSeedBase + seed * 2 + seedOffset, questions).Select(p => p.Question).ToArray(),
+                ratios, seedOffset * questions, i => progress.Write(i % 10 == 9 ? $"\r{name}: {i + 1}/{questions} questions" : string.Empty),
+                cancellationToken).ConfigureAwait(false);
+
+        var training = await Record(0, "training").ConfigureAwait(false);
+        progress.WriteLine();
+        var heldOut = await Record(1, "held-out").ConfigureAwait(false);
+        progress.WriteLine();
+        return LengthCalibrationReport.Of(_card, training, heldOut);
+    }
+
+    /// <summary>Writes <paramref name="lengthModel"/> into the model folder's card (atomically); returns the card's path.</summary>
+    public string WriteLengthModel(CotLengthCalibration lengthModel)
+    {
+        var card = (_card ?? new ModelCard()) with { LengthModel = lengthModel };
+        card.Save(_folder);
+        return Path.Combine(_folder, ModelCard.FileName);
     }
 
     public void Dispose() => _engine.Dispose();

@@ -76,7 +76,9 @@ public sealed class ReasoningPluginTests
         Assert.Equal(0.7, choice.CompressionRatio);
         Assert.Equal(75, choice.PredictedTokens);
         Assert.True(choice.FitsBudget);
-        Assert.Equal(160 - 55, choice.MaxOutputTokens);
+        // 160 − 55 would leave the last step its γ = 0.5 prediction, but a cap never goes below the step's allowance:
+        // (100 + 3 × 25) × 0.7 + 5 = 127.5.
+        Assert.Equal(128, choice.MaxOutputTokens);
     }
 
     [Fact]

@@ -74,6 +74,40 @@ public sealed class WorksheetTests
     [Fact]
     public async Task ShouldMeetTheBudgetTargetsOnASimulatedWorkloadAsync()
     {
+        var (runner, worksheets) = SimulatedWorkload();
+        var summaries = await new BudgetBenchmark(runner).RunAsync(worksheets, seed: 11);
+
+        var planned = summaries.Single(s => s.Policy == "planner");
+        var truncated = summaries.Single(s => s.Policy == "fixed γ=1.0 + truncation");
+        var half = summaries.Single(s => s.Policy == "fixed γ=0.5");
+        Assert.True(planned.WithinBudget >= 0.95, BudgetBenchmark.ToMarkdown(summaries));
+        Assert.True(planned.Accuracy > truncated.Accuracy, BudgetBenchmark.ToMarkdown(summaries));
+        Assert.True(planned.Accuracy > half.Accuracy, BudgetBenchmark.ToMarkdown(summaries));
+        Assert.Equal(1.0, half.WithinBudget);
+    }
+
+    [Fact]
+    public async Task UnderTightBudgetsThePlannerStaysWithinBudgetAndAnswersAtLeastAsManyWithinItAsEitherBaselineAsync()
+    {
+        var (runner, worksheets) = SimulatedWorkload();
+        var summaries = await new BudgetBenchmark(runner).RunAsync(worksheets, seed: 11, tight: true);
+
+        var table = BudgetBenchmark.ToMarkdown(summaries);
+        var tight = summaries.Where(s => s.Budgets == BudgetBenchmark.TightBudgets).ToDictionary(s => s.Policy);
+        Assert.Equal(6, summaries.Count);
+        Assert.All(summaries.Where(s => s.Policy == "planner"), s => Assert.True(s.WithinBudget >= 0.99, table));
+        Assert.True(tight["planner"].AccuracyWithinBudget > tight["fixed γ=1.0 + truncation"].AccuracyWithinBudget, table);
+        // Lengths here do not follow the question, so the planner can only match γ = 0.5 run until the budget ends; it
+        // must not do worse by cutting steps (the even-share fallback it replaced answered 54% to γ = 0.5's 60%).
+        Assert.True(tight["planner"].AccuracyWithinBudget >= tight["fixed γ=0.5"].AccuracyWithinBudget, table);
+        Assert.True(tight["fixed γ=0.5"].WithinBudget < 0.5, table); // uncapped γ = 0.5 overruns most tight budgets
+        var standard = summaries.Single(s => s.Budgets == BudgetBenchmark.StandardBudgets && s.Policy == "planner");
+        Assert.True(tight["planner"].MeanBudget < 0.75 * standard.MeanBudget, table);
+    }
+
+    // 48 simulated problems in worksheets of 3 to 6, and a runner whose planner counts every question as 10 tokens.
+    private static (WorksheetRunner Runner, List<IReadOnlyList<WorksheetProblem>> Worksheets) SimulatedWorkload()
+    {
         var random = new Random(5);
         var problems = Enumerable.Range(0, 48).ToDictionary(
             i => $"Problem {i}: {new string('x', random.Next(5, 40))}?",
@@ -88,14 +122,6 @@ public sealed class WorksheetTests
         }
 
         var (runner, _) = Create(problems, new BudgetPlanner(Card, new BudgetPlannerOptions { CountTokens = _ => 10 }));
-        var summaries = await new BudgetBenchmark(runner).RunAsync(worksheets, seed: 11);
-
-        var planned = summaries.Single(s => s.Policy == "planner");
-        var truncated = summaries.Single(s => s.Policy == "fixed γ=1.0 + truncation");
-        var half = summaries.Single(s => s.Policy == "fixed γ=0.5");
-        Assert.True(planned.WithinBudget >= 0.95, BudgetBenchmark.ToMarkdown(summaries));
-        Assert.True(planned.Accuracy > truncated.Accuracy, BudgetBenchmark.ToMarkdown(summaries));
-        Assert.True(planned.Accuracy > half.Accuracy, BudgetBenchmark.ToMarkdown(summaries));
-        Assert.Equal(1.0, half.WithinBudget);
+        return (runner, worksheets);
     }
 }

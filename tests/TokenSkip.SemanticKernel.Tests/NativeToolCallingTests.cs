@@ -1,5 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using TokenSkip.Core.Calibration;
 using TokenSkip.Core.Prompts;
 using Xunit;
@@ -82,5 +84,73 @@ public sealed class NativeToolCallingTests
         Assert.DoesNotContain("# Tools", none);
         Assert.Contains("\"name\": \"echo\"", named);
         Assert.DoesNotContain("math_add", named);
+    }
+
+    [Fact]
+    public async Task ANamedToolChoicePrefillsACallOfThatFunctionAndItsArgumentsComeBackAsTheCallAsync()
+    {
+        var engine = new ScriptedEngine(ModelFamily.Qwen2, "{\"a\": 2, ", "\"b\": 3}}\n</tool_call>");
+        var client = new TokenSkipChatClient(engine);
+
+        var response = await client.GetResponseAsync("What is 2 + 3?", new ChatOptions { Tools = [Add], ToolMode = ChatToolMode.RequireSpecific("math_add") });
+
+        Assert.EndsWith("<|im_start|>assistant\n<tool_call>\n{\"name\": \"math_add\", \"arguments\": ", engine.LastRequest.PromptText);
+        var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("math_add", call.Name);
+        Assert.Equal("3", call.Arguments!["b"]!.ToString());
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        Assert.Empty(response.Text);
+    }
+
+    [Theory]
+    [InlineData(ModelFamily.Qwen2, "<|im_start|>assistant\n<tool_call>\n", "{\"name\": \"math_add\", \"arguments\": {\"a\": 1, \"b\": 1}}\n</tool_call>")]
+    [InlineData(ModelFamily.Llama3, "<|start_header_id|>assistant<|end_header_id|>\n\n{\"name\": \"", "math_add\", \"parameters\": {\"a\": 1, \"b\": 1}}")]
+    public async Task RequireAnyPrefillsTheOpeningOfACallAndTheStreamCarriesOnlyTheCallAsync(ModelFamily family, string promptEnd, string output)
+    {
+        var engine = new ScriptedEngine(family, output[..7], output[7..]);
+        var client = new TokenSkipChatClient(engine);
+
+        var updates = await client.GetStreamingResponseAsync("What is 1 + 1?", new ChatOptions { Tools = [Add], ToolMode = ChatToolMode.RequireAny }).ToListAsync();
+
+        Assert.EndsWith(promptEnd, engine.LastRequest.PromptText);
+        Assert.Empty(updates.SelectMany(u => u.Contents).OfType<TextContent>());
+        var call = Assert.Single(updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("math_add", call.Name);
+        Assert.Equal("1", call.Arguments!["a"]!.ToString());
+        Assert.Contains(updates, u => u.FinishReason == ChatFinishReason.ToolCalls);
+    }
+
+    [Fact]
+    public async Task AutoAndNoneDoNotPrefillAndAModelThatDoesNotCallToolsIsNotForcedToAsync()
+    {
+        var engine = new ScriptedEngine(ModelFamily.Qwen2, "5");
+        var plain = new TokenSkipChatClient(engine);
+        var noTools = new TokenSkipChatClient(engine, new TokenSkipChatClientOptions { ModelCard = new ModelCard { CallsTools = false } });
+
+        await plain.GetResponseAsync("Q?", new ChatOptions { Tools = [Add], ToolMode = ChatToolMode.Auto });
+        Assert.EndsWith("<|im_start|>assistant\n", engine.LastRequest.PromptText);
+        var response = await noTools.GetResponseAsync("Q?", new ChatOptions { Tools = [Add], ToolMode = ChatToolMode.RequireAny });
+        Assert.EndsWith("<|im_start|>assistant\n", engine.LastRequest.PromptText);
+        Assert.Equal("5", response.Text);
+    }
+
+    [Fact]
+    public async Task ToolsWithheldFromAModelThatDoesNotCallThemAreLoggedAsAWarningThroughTheContainersLoggerAsync()
+    {
+        var engine = new ScriptedEngine(ModelFamily.Qwen2, "5");
+        var logs = new FakeLogCollector();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs)));
+        services.AddTokenSkipChatClient(engine, new TokenSkipChatClientOptions { ModelCard = new ModelCard { CallsTools = false } });
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IChatClient>();
+
+        await client.GetResponseAsync("Q?");
+        Assert.Equal(0, logs.Count);
+        await client.GetResponseAsync("Q?", new ChatOptions { Tools = [Add] });
+
+        var warning = Assert.Single(logs.GetSnapshot());
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal("1 tools were not offered to scripted: its card says it does not call tools (calls_tools: false); the response says tools_offered: false", warning.Message);
     }
 }

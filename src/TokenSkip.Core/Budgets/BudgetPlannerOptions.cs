@@ -12,13 +12,16 @@ public sealed class BudgetPlannerOptions
     /// <summary>The prior mean of a γ = 1 CoT when the card has no γ = 1 calibration. Default 300 tokens.</summary>
     public double DefaultCotTokens { get; set; } = 300;
 
-    /// <summary>The prior for the tokens a step spends after its CoT (answer line and stop token). Default 20.</summary>
+    /// <summary>
+    /// The prior for the tokens a step spends after its CoT (answer line and stop token) when the card has no
+    /// <c>length_model</c> (which says it). Default 20.
+    /// </summary>
     public double AnswerTokens { get; set; } = 20;
 
     /// <summary>How many observations the card's prior is worth; larger values learn more slowly. Default 3.</summary>
     public double PriorWeight { get; set; } = 3;
 
-    /// <summary>The prior spread of γ = 1 CoT lengths, as a fraction of their mean. Default 0.25.</summary>
+    /// <summary>The prior spread of γ = 1 CoT lengths, as a fraction of their mean, when the card has no <c>length_model</c>. Default 0.25.</summary>
     public double PriorRelativeSpread { get; set; } = 0.25;
 
     /// <summary>
@@ -26,6 +29,12 @@ public sealed class BudgetPlannerOptions
     /// Default 1 (about the 84th percentile).
     /// </summary>
     public double SafetyDeviations { get; set; } = 1.0;
+
+    /// <summary>
+    /// How many standard deviations above the expected length a step's hard cap sits at least (budget permitting), so
+    /// that a step is cut only when it runs far past its prediction (a runaway) or the budget runs out. Default 3.
+    /// </summary>
+    public double CapDeviations { get; set; } = 3.0;
 
     /// <summary>
     /// Counts a question's tokens for <see cref="BudgetPlanner.Plan(int, int, string)"/>; null uses a rough estimate
@@ -44,6 +53,7 @@ public sealed class BudgetPlannerOptions
         Require(double.IsFinite(PriorWeight) && PriorWeight > 0, nameof(PriorWeight), "must be > 0");
         Require(double.IsFinite(PriorRelativeSpread) && PriorRelativeSpread >= 0, nameof(PriorRelativeSpread), "must be >= 0");
         Require(double.IsFinite(SafetyDeviations) && SafetyDeviations >= 0, nameof(SafetyDeviations), "must be >= 0");
+        Require(double.IsFinite(CapDeviations) && CapDeviations >= 0, nameof(CapDeviations), "must be >= 0");
         Require(Ratios is null || Ratios.Count > 0, nameof(Ratios), "must not be empty");
         return this;
     }

@@ -56,6 +56,13 @@ public sealed record ModelCard
     [JsonPropertyName("calibration")]
     public IReadOnlyList<RatioCalibration> Calibration { get; init; } = [];
 
+    /// <summary>
+    /// How long the model's CoT is for a question of a given length and what a step spends after it (<c>length_model</c>),
+    /// or null: the budget planner's starting point (see <see cref="CotLengthCalibration"/>).
+    /// </summary>
+    [JsonPropertyName("length_model")]
+    public CotLengthCalibration? LengthModel { get; init; }
+
     /// <summary>What the calibration was measured on (data file, samples, date).</summary>
     [JsonPropertyName("evaluation")]
     public IReadOnlyDictionary<string, string> Evaluation { get; init; } = new Dictionary<string, string>();
@@ -91,6 +98,7 @@ public sealed record ModelCard
             throw new FormatException($"{path}: default_ratio must be between 0.5 and 1.0; got {gamma}");
         }
 
+        LengthModel?.Validate(path);
         try
         {
             _ = InstructionPlacement;

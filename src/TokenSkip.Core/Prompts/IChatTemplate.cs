@@ -31,4 +31,13 @@ public interface IChatTemplate
     /// object, or the conversation breaks a rule of the family's template (named in the message).
     /// </exception>
     string Render(IReadOnlyList<PromptMessage> messages, bool addGenerationPrompt, IReadOnlyList<ToolDefinition>? tools);
+
+    /// <summary>
+    /// The opening of an assistant reply that commits the model to a tool call in the family's native format, for a turn
+    /// ended by the generation prompt: with <paramref name="functionName"/>, a call of that function up to its arguments
+    /// (the model writes the arguments object and the rest); without, the start of some call. The template's own markers
+    /// stay special tokens; the function name is marked as content (<see cref="Text.MessageContent"/>).
+    /// </summary>
+    /// <param name="functionName">The function the call must be of, or null for any of the offered tools.</param>
+    string ToolCallOpening(string? functionName);
 }

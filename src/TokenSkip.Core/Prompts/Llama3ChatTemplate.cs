@@ -66,6 +66,11 @@ public sealed class Llama3ChatTemplate : IChatTemplate
     public ModelFamily Family => ModelFamily.Llama3;
 
     /// <inheritdoc />
+    /// <remarks>Llama 3.1: <c>{"name": "</c>, then for a named function <c>fn", "parameters": </c>.</remarks>
+    public string ToolCallOpening(string? functionName) =>
+        functionName is null ? "{\"name\": \"" : "{\"name\": \"" + Text.MessageContent.Mark(functionName) + "\", \"parameters\": ";
+
+    /// <inheritdoc />
     public IReadOnlyList<string> StopTokens { get; } = [EndOfTurn, EndOfText, EndOfMessage];
 
     /// <summary>

@@ -44,6 +44,13 @@ public sealed class QwenChatTemplate : IChatTemplate
     public IReadOnlyList<string> StopTokens { get; } = [TurnEnd, EndOfText];
 
     /// <inheritdoc />
+    /// <remarks>Qwen2.5: <c>&lt;tool_call&gt;\n</c>, then for a named function <c>{"name": "fn", "arguments": </c>.</remarks>
+    public string ToolCallOpening(string? functionName) =>
+        functionName is null
+            ? ToolCallOpen + "\n"
+            : ToolCallOpen + "\n{\"name\": \"" + Text.MessageContent.Mark(functionName) + "\", \"arguments\": ";
+
+    /// <inheritdoc />
     public string Render(IReadOnlyList<PromptMessage> messages, bool addGenerationPrompt) =>
         Render(messages, addGenerationPrompt, tools: null);
 

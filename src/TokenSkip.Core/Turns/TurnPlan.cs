@@ -38,6 +38,19 @@ public sealed record TurnPlan
     /// <summary>The tools handed to the model (empty when none were offered); its output is scanned for calls when any were.</summary>
     public IReadOnlyList<ToolDefinition> OfferedTools { get; init; } = [];
 
+    /// <summary>
+    /// The opening of the model's reply that the prompt already ends with (empty unless <c>tool_choice</c> required a
+    /// call): <c>required</c> prefills the start of a native tool call and a named function the call up to its
+    /// arguments, so the model's output continues a call. A door reads calls from this text followed by the output.
+    /// </summary>
+    public string AssistantPrefix { get; init; } = string.Empty;
+
+    /// <summary>
+    /// True when the request offered tools but the card says the model does not call tools, so none were handed to it;
+    /// every door logs <see cref="TurnPolicy.ToolsWithheldMessage"/> then.
+    /// </summary>
+    public bool ToolsWithheld { get; init; }
+
     /// <summary>The last user message: the question a budget is planned for and the planner learns from.</summary>
     public string Question { get; init; } = string.Empty;
 

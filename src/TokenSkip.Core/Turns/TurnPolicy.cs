@@ -134,6 +134,7 @@ public sealed class TurnPolicy
         limit = cap is { } c ? Math.Min(limit, c) : limit;
         var tools = OfferedTools(request);
         var (prompt, placement) = tokenSkip ? RenderTokenSkip(request, ratio, tools) : (RenderChat(request, tools), (InstructionPlacement?)null);
+        var prefix = ToolCallPrefix(request.ToolChoice, tools);
         var report = tokenSkip ? Report(ratio, request.TokenBudget is null ? null : limit, request.TokenBudget, decision, placement) : [];
         if (request.Tools is { Count: > 0 })
         {
@@ -142,7 +143,9 @@ public sealed class TurnPolicy
 
         return new TurnPlan
         {
-            Prompt = prompt,
+            Prompt = prompt + prefix,
+            AssistantPrefix = MessageContent.Unmark(prefix),
+            ToolsWithheld = request.Tools is { Count: > 0 } && !CallsTools,
             Ratio = tokenSkip ? ratio : null,
             Options = Decoding(request.Sampling, limit),
             MaxOutputTokens = limit,
@@ -218,6 +221,13 @@ public sealed class TurnPolicy
         return new CompressionRatio(value);
     }
 
+    /// <summary>
+    /// The warning every door logs (with the number of tools and the model id) when a turn's tools are withheld from a
+    /// model whose card says it does not call tools (<see cref="TurnPlan.ToolsWithheld"/>).
+    /// </summary>
+    public const string ToolsWithheldMessage =
+        "{Count} tools were not offered to {ModelId}: its card says it does not call tools (calls_tools: false); the response says tools_offered: false";
+
     /// <summary>True unless the card says the model does not call tools.</summary>
     public bool CallsTools => _info.Card?.CallsTools ?? true;
 
@@ -238,6 +248,12 @@ public sealed class TurnPolicy
             ? named
             : throw new InvalidRequestException("tool_choice", $"tool_choice names '{request.ToolChoice}', which is not one of the tools");
     }
+
+    // We cannot constrain decoding as vLLM does (guided decoding), so a required call is prefilled instead: the reply
+    // opens with the family's call syntax (and the function's name when one is named), and the model continues the call.
+    private string ToolCallPrefix(string? toolChoice, IReadOnlyList<ToolDefinition> tools) =>
+        tools.Count == 0 || toolChoice is null or "auto" or "none" ? string.Empty
+        : ChatTemplates.For(_info.Family).ToolCallOpening(toolChoice == "required" ? null : toolChoice);
 
     private (string Prompt, InstructionPlacement? Placement) RenderTokenSkip(TurnRequest request, CompressionRatio ratio, IReadOnlyList<ToolDefinition> tools)
     {

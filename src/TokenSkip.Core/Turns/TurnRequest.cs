@@ -24,8 +24,10 @@ public sealed record TurnRequest
     public IReadOnlyList<ToolDefinition>? Tools { get; init; }
 
     /// <summary>
-    /// OpenAI's <c>tool_choice</c>: <c>auto</c> (the default), <c>none</c> (tools are not offered), <c>required</c>, or a
-    /// function's name (only that function is offered). Decoding is not constrained: a model may still answer in text.
+    /// OpenAI's <c>tool_choice</c>: <c>auto</c> (the default: the model may call a tool or answer), <c>none</c> (tools
+    /// are not offered), <c>required</c> (the reply is prefilled with the opening of a call, so the model must call one of
+    /// the tools), or a function's name (only that function is offered and the reply is prefilled with a call of it up to
+    /// its arguments). See <see cref="TurnPlan.AssistantPrefix"/>.
     /// </summary>
     public string? ToolChoice { get; init; }
 

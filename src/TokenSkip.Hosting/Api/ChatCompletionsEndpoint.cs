@@ -31,9 +31,9 @@ internal sealed partial class ChatCompletionsEndpoint(ModelWorker worker, IOptio
             ServedModel.Check(chat.Model, model.ModelId);
             var policy = worker.Policy;
             var plan = policy.Plan(chat.Turn);
-            if (plan.Report.TryGetValue(TurnReportKeys.ToolsOffered, out var offered) && offered is false && policy.CallsTools is false)
+            if (plan.ToolsWithheld)
             {
-                LogToolsWithheld(model.ModelId, chat.Turn.Tools!.Count);
+                LogToolsWithheld(chat.Turn.Tools!.Count, model.ModelId);
             }
 
             var ids = model.Tokenizer.Encode(plan.Prompt);
@@ -48,7 +48,7 @@ internal sealed partial class ChatCompletionsEndpoint(ModelWorker worker, IOptio
             var format = new ChatCompletionFormat("chatcmpl-" + Guid.NewGuid().ToString("N"), time.GetUtcNow().ToUnixTimeSeconds(),
                 model.ModelId, plan.Report.Count == 0 ? null : new Dictionary<string, object>(plan.Report));
             var toolFamily = plan.OfferedTools.Count > 0 ? model.Family : (ModelFamily?)null;
-            var outcome = await CompletionResponder.RespondAsync(http, updates, format, chat.Sampling, toolFamily).ConfigureAwait(false);
+            var outcome = await CompletionResponder.RespondAsync(http, updates, format, chat.Sampling, toolFamily, plan.AssistantPrefix).ConfigureAwait(false);
             if (outcome is { CalledTools: false })
             {
                 policy.Complete(plan, outcome.Text, outcome.Usage.CompletionTokens, outcome.FinishReason);
@@ -65,7 +65,6 @@ internal sealed partial class ChatCompletionsEndpoint(ModelWorker worker, IOptio
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "{Count} tools were not offered to {ModelId}: its card says it does not call tools (calls_tools: false); the response says tools_offered: false")]
-    private partial void LogToolsWithheld(string modelId, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = TurnPolicy.ToolsWithheldMessage)]
+    private partial void LogToolsWithheld(int count, string modelId);
 }

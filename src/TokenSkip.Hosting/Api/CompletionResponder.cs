@@ -16,15 +16,20 @@ namespace TokenSkip.Hosting.Api;
 internal static class CompletionResponder
 {
     /// <summary>Returns how the generation ended, or null when a stream was cut (error event sent).</summary>
-    /// <remarks>With <paramref name="toolFamily"/> (tools were offered) the output is scanned for that family's native calls.</remarks>
+    /// <remarks>
+    /// With <paramref name="toolFamily"/> (tools were offered) the output is scanned for that family's native calls,
+    /// read as <paramref name="assistantPrefix"/> (the opening of a call the prompt was prefilled with) followed by the output.
+    /// </remarks>
     public static Task<CompletionOutcome?> RespondAsync(HttpContext http, ChannelReader<GenerationUpdate> updates, ICompletionFormat format,
-        SamplingPlan plan, ModelFamily? toolFamily = null) =>
-        plan.Stream ? StreamAsync(http, updates, format, plan.IncludeUsage, toolFamily) : CollectAsync(http, updates, format, toolFamily);
+        SamplingPlan plan, ModelFamily? toolFamily = null, string assistantPrefix = "") =>
+        plan.Stream
+            ? StreamAsync(http, updates, format, plan.IncludeUsage, toolFamily, assistantPrefix)
+            : CollectAsync(http, updates, format, toolFamily, assistantPrefix);
 
     public static string FinishReasonText(FinishReason? reason) => reason == FinishReason.Length ? "length" : "stop";
 
     private static async Task<CompletionOutcome?> CollectAsync(HttpContext http, ChannelReader<GenerationUpdate> updates, ICompletionFormat format,
-        ModelFamily? toolFamily)
+        ModelFamily? toolFamily, string assistantPrefix)
     {
         var text = new StringBuilder();
         GenerationUpdate? final = null;
@@ -38,10 +43,10 @@ internal static class CompletionResponder
         var outcome = Outcome(text, final);
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json; charset=utf-8";
-        var parsed = toolFamily is { } family ? ToolCallParser.Parse(family, outcome.Text) : null;
+        var parsed = toolFamily is { } family ? ToolCallParser.Parse(family, assistantPrefix + outcome.Text) : null;
         var completion = parsed is { Calls.Count: > 0 }
             ? format.CompletionWithCalls(parsed.Text.Length == 0 ? null : parsed.Text, [.. parsed.Calls.Select(ToWire)], Usage(outcome.Usage))
-            : format.Completion(outcome.Text, FinishReasonText(outcome.FinishReason), Usage(outcome.Usage));
+            : format.Completion(parsed?.Text ?? outcome.Text, FinishReasonText(outcome.FinishReason), Usage(outcome.Usage));
         outcome = outcome with { CalledTools = parsed is { Calls.Count: > 0 } };
         await http.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(completion, completion.GetType(), ApiJson.Write), http.RequestAborted)
             .ConfigureAwait(false);
@@ -49,7 +54,7 @@ internal static class CompletionResponder
     }
 
     private static async Task<CompletionOutcome?> StreamAsync(HttpContext http, ChannelReader<GenerationUpdate> updates, ICompletionFormat format,
-        bool includeUsage, ModelFamily? toolFamily)
+        bool includeUsage, ModelFamily? toolFamily, string assistantPrefix)
     {
         var aborted = http.RequestAborted;
         var events = new ServerSentEventWriter(http.Response);
@@ -79,6 +84,11 @@ internal static class CompletionResponder
 
         try
         {
+            if (calls is not null && assistantPrefix.Length > 0)
+            {
+                await SendAsync(calls.Push(assistantPrefix)).ConfigureAwait(false);
+            }
+
             await foreach (var update in updates.ReadAllAsync(aborted).ConfigureAwait(false))
             {
                 format.Observe(update);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using TokenSkip.Core.Engine;
@@ -223,7 +225,7 @@ public static class TokenSkipServiceCollectionExtensions
     public static ChatClientBuilder CreateTokenSkipPipeline(Func<IServiceProvider, IGenerationEngine> engineOf, TokenSkipChatClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(engineOf);
-        return new ChatClientBuilder(services => new TokenSkipChatClient(engineOf(services), options?.Clone()))
+        return new ChatClientBuilder(services => new TokenSkipChatClient(engineOf(services), options?.Clone(), services.GetService<ILoggerFactory>()))
             .UseKernelFunctionInvocation()
             .UseTokenBudget();
     }

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TokenSkip.Core;
 using TokenSkip.Core.Budgets;
 using TokenSkip.Core.Compression;
@@ -38,19 +40,26 @@ namespace TokenSkip.SemanticKernel;
 /// the calls the model writes come back as <see cref="FunctionCallContent"/> with finish reason tool calls.
 /// </para>
 /// </remarks>
-public sealed class TokenSkipChatClient : IChatClient
+public sealed partial class TokenSkipChatClient : IChatClient
 {
     private readonly IGenerationEngine _engine;
     private readonly TokenSkipChatClientOptions _options;
     private readonly Lazy<TurnPolicy> _policy;
     private readonly ChatClientMetadata _metadata;
+    private readonly ILogger _logger;
 
     /// <summary>Serves the model behind <paramref name="engine"/>.</summary>
+    /// <param name="engine">The engine to generate with (not disposed by this client).</param>
+    /// <param name="options">Client defaults; null for the defaults.</param>
+    /// <param name="loggerFactory">
+    /// Where warnings go (e.g. tools withheld from a model that does not call them), as MEAI's clients take it; null logs nothing.
+    /// </param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public TokenSkipChatClient(IGenerationEngine engine, TokenSkipChatClientOptions? options = null)
+    public TokenSkipChatClient(IGenerationEngine engine, TokenSkipChatClientOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         _engine = engine;
+        _logger = (ILogger?)loggerFactory?.CreateLogger<TokenSkipChatClient>() ?? NullLogger.Instance;
         _options = (options ?? new TokenSkipChatClientOptions()).Clone();
         if (_options.DefaultMaxOutputTokens < 1)
         {
@@ -88,6 +97,7 @@ public sealed class TokenSkipChatClient : IChatClient
         }
 
         var policy = Policy;
+        var tools = ChatMessageRenderer.ToolsOf(options);
         TurnPlan plan;
         try
         {
@@ -98,7 +108,7 @@ public sealed class TokenSkipChatClient : IChatClient
                 CompressionRatio = call.Ratio?.Value,
                 TokenBudget = call.TokenBudget,
                 BudgetSteps = call.BudgetSteps,
-                Tools = ChatMessageRenderer.ToolsOf(options),
+                Tools = tools,
                 ToolChoice = ChatMessageRenderer.ToolChoiceOf(options),
                 Sampling = new TurnSampling
                 {
@@ -117,6 +127,11 @@ public sealed class TokenSkipChatClient : IChatClient
             throw new ArgumentException($"{e.Parameter}: {e.Message}", nameof(options), e);
         }
 
+        if (plan.ToolsWithheld)
+        {
+            LogToolsWithheld(tools!.Count, _engine.Info.ModelId);
+        }
+
         var request = new GenerationRequest
         {
             PromptText = plan.Prompt,
@@ -131,6 +146,11 @@ public sealed class TokenSkipChatClient : IChatClient
         // With tools offered, the output is scanned for the family's native calls; no half-call text reaches the stream.
         var calls = plan.OfferedTools.Count > 0 ? new ToolCallStreamFilter(_engine.Info.Family) : null;
         var called = false;
+        if (calls is not null && plan.AssistantPrefix.Length > 0 && Contents(calls.Push(plan.AssistantPrefix), ref called) is { Count: > 0 } opening)
+        {
+            yield return NewUpdate(responseId, created, opening);
+        }
+
         await foreach (var update in _engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -244,6 +264,9 @@ public sealed class TokenSkipChatClient : IChatClient
             CreatedAt = created,
             ModelId = _engine.Info.ModelId,
         };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = TurnPolicy.ToolsWithheldMessage)]
+    private partial void LogToolsWithheld(int count, string modelId);
 
     private static AdditionalPropertiesDictionary? Report(TurnPlan plan)
     {

@@ -53,18 +53,34 @@ public sealed class BudgetPlannerTests
     }
 
     [Fact]
-    public void WhenNothingFitsItFallsBackToHalfWithAHardCapAndSaysSo()
+    public void WhenNothingFitsItFallsBackToHalfCappedAtItsPredictionSoTheStepCanFinishAndSaysSo()
     {
         var planner = new BudgetPlanner(Card, Exact);
 
         var decision = planner.Plan(600, 4, questionTokens: 50);
+        var last = planner.Plan(100, 1, questionTokens: 50);
 
         Assert.False(decision.FitsBudget);
         Assert.Equal(new CompressionRatio(0.5), decision.Ratio);
-        Assert.Equal(150, decision.MaxOutputTokens);
+        // Not the even share, 150, which would cut every step: the allowance, (300 + 3 × 75) × 0.54 = 283.5.
+        Assert.Equal(284, decision.MaxOutputTokens);
         Assert.Equal(162, decision.PredictedTokens);
         Assert.StartsWith("no γ fits", decision.Explanation);
-        Assert.Contains("hard cap of 150", decision.Explanation);
+        Assert.Contains("hard cap of 284", decision.Explanation);
+        Assert.Equal(100, last.MaxOutputTokens); // never more than is left
+    }
+
+    [Fact]
+    public void AStepExpectedToNeedMoreThanIsLeftIsSkippedWhileLaterStepsRemain()
+    {
+        var planner = new BudgetPlanner(Card, Exact);
+
+        var skipped = planner.Plan(150, 2, questionTokens: 50);
+        var lastTry = planner.Plan(150, 1, questionTokens: 50);
+
+        Assert.Equal(0, skipped.MaxOutputTokens); // 162 expected at γ = 0.5, 150 left
+        Assert.Contains("skipping", skipped.Explanation);
+        Assert.Equal(150, lastTry.MaxOutputTokens);
     }
 
     [Fact]
