@@ -41,6 +41,19 @@ public sealed class GenerateCommandTests
         var expected = new TextGenerator(reference).Generate([1, 2, 3], new GenerationOptions { MaxNewTokens = 7, StopTokenIds = [48] });
         Assert.Equal(expected.OutputIds, outputIds);
         Assert.Equal(expected.FinishReason == FinishReason.Stop ? "stop" : "length", root.GetProperty("finish_reason").GetString());
+
+        // Timings: both phases measured, and each rate is its token count over its phase (the first token excluded from decode).
+        var timings = root.GetProperty("timings");
+        var promptMs = timings.GetProperty("prompt_ms").GetDouble();
+        var decodeMs = timings.GetProperty("decode_ms").GetDouble();
+        Assert.True(promptMs > 0, $"prompt_ms {promptMs}");
+        Assert.True(decodeMs >= 0, $"decode_ms {decodeMs}");
+        Assert.Equal(3 * 1000 / promptMs, timings.GetProperty("prefill_tokens_per_second").GetDouble(), 0.01 * 3 * 1000 / promptMs);
+        var decodeRate = timings.GetProperty("decode_tokens_per_second").GetDouble();
+        if (outputIds.Length > 1 && decodeMs > 0)
+        {
+            Assert.Equal((outputIds.Length - 1) * 1000 / decodeMs, decodeRate, 0.01 * (outputIds.Length - 1) * 1000 / decodeMs);
+        }
     }
 
     [SkippableFact]
