@@ -110,7 +110,9 @@ public sealed class ModelBundle : IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var model = CausalLanguageModel.Load(path, options.Load);
+        // A merged adapter is folded into the float weights before they are quantized.
+        var quantizeAfterMerge = adapterFolder is not null && options.Adapter == AdapterMode.Merge ? options.Load.Quantize : null;
+        var model = CausalLanguageModel.Load(path, quantizeAfterMerge is null ? options.Load : options.Load with { Quantize = null });
         LoraAdapter? attached = null;
         try
         {
@@ -126,6 +128,11 @@ public sealed class ModelBundle : IDisposable
                 {
                     attached = adapter;
                 }
+            }
+
+            if (quantizeAfterMerge is { } quantization)
+            {
+                model.Quantize(quantization);
             }
 
             return new ModelBundle(model, tokenizer, options.ModelId ?? IdOf(path), card, attached, path);

@@ -3,6 +3,7 @@ using TokenSkip.Models.Checkpoints;
 using TokenSkip.Models.Configuration;
 using TokenSkip.Models.Inference;
 using TokenSkip.Models.Kernels;
+using TokenSkip.Models.Quantization;
 using TokenSkip.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -77,6 +78,15 @@ public sealed class CausalLanguageModel : NamedModule
     /// <summary>Whether decode-sized work on the CPU uses the SIMD kernels (<see cref="ModelLoadOptions.UseCpuKernels"/>).</summary>
     public bool UseCpuKernels { get; }
 
+    /// <summary>
+    /// The block format the weights were quantized to by <see cref="Quantize"/>, or null (float weights, or a GGUF file's
+    /// own mix of types: see <see cref="Projection.QuantizedWeight"/>).
+    /// </summary>
+    public QuantizationType? Quantization { get; private set; }
+
+    /// <summary>Whether any weight is held block-quantized.</summary>
+    public bool HasQuantizedWeights => Body.QuantizedEmbedding is not null || modules().OfType<Projection>().Any(p => p.IsQuantized);
+
     /// <summary>The folder the model was loaded from, if any.</summary>
     public string? SourceFolder { get; private set; }
 
@@ -98,6 +108,11 @@ public sealed class CausalLanguageModel : NamedModule
             CheckpointBinder.Bind(model, weights,
                 name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (name == "lm_head.weight" && config.TieWordEmbeddings),
                 $"a {config.Architecture} model with {config.LayerCount} layers");
+            if (options?.Quantize is { } quantization)
+            {
+                model.Quantize(quantization);
+            }
+
             if (model.UseCpuKernels && !model.Device.IsCuda)
             {
                 HugePages.Advise(model.parameters());
@@ -111,6 +126,39 @@ public sealed class CausalLanguageModel : NamedModule
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Quantizes the embedding, the output head and every linear layer whose input width is a multiple of 32 to
+    /// <paramref name="type"/>, freeing their float weights. Inference only: the quantized weights take no gradients,
+    /// cannot be saved as safetensors, and LoRA adapters apply to them unmerged.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model is on CUDA (the quantized kernels are CPU kernels).</exception>
+    /// <exception cref="InvalidOperationException">The model is already quantized.</exception>
+    public void Quantize(QuantizationType type)
+    {
+        if (Device.IsCuda)
+        {
+            throw new NotSupportedException("quantized weights run on the CPU only; load on the CPU or leave out --quantize");
+        }
+
+        if (HasQuantizedWeights)
+        {
+            throw new InvalidOperationException("the model's weights are already quantized");
+        }
+
+        using var noGrad = no_grad();
+        if (QuantizedMatrix.CanQuantize(Config.HiddenSize))
+        {
+            Body.QuantizeEmbedding(type);
+        }
+
+        foreach (var projection in modules().OfType<Projection>().Where(p => QuantizedMatrix.CanQuantize(p.InFeatures)))
+        {
+            projection.Quantize(type);
+        }
+
+        Quantization = type;
     }
 
     /// <summary>Fills every weight with N(0, <paramref name="std"/>²) (norms with ones, biases with zeros), seeded.</summary>
@@ -139,8 +187,14 @@ public sealed class CausalLanguageModel : NamedModule
     }
 
     /// <summary>Writes config.json and model.safetensors into <paramref name="folder"/> (Hugging Face layout).</summary>
+    /// <exception cref="InvalidOperationException">The weights are quantized (safetensors holds float weights only).</exception>
     public void Save(string folder, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        if (HasQuantizedWeights)
+        {
+            throw new InvalidOperationException("a model with quantized weights cannot be saved as a Hugging Face folder; load it without quantization");
+        }
+
         Directory.CreateDirectory(folder);
         var config = Config with { TorchDType = ModelDType.NameOf(DType) };
         AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
@@ -235,6 +289,8 @@ public sealed class CausalLanguageModel : NamedModule
     {
         var logits = OutputProjection is { } head
             ? head.Forward(hidden)
+            : Body.QuantizedEmbedding is { } embedding
+            ? QuantizedLinear.Apply(hidden, embedding, null)
             : (UseCpuKernels ? MatrixVectorLinear.TryApply(hidden, Body.EmbeddingWeight, null) : null)
                 ?? nn.functional.linear(hidden, Body.EmbeddingWeight);
         return logits.dtype == ScalarType.Float32 ? logits : logits.to_type(ScalarType.Float32);
