@@ -32,9 +32,9 @@ public sealed class FolderModelLoader : IModelLoader
             return DefaultModel.Require();
         }
 
-        return Directory.Exists(options.Model)
+        return Directory.Exists(options.Model) || (File.Exists(options.Model) && options.Model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
             ? Path.GetFullPath(options.Model)
-            : throw new DirectoryNotFoundException($"{TokenSkipServerOptions.SectionName}:Model: model folder '{options.Model}' not found");
+            : throw new DirectoryNotFoundException($"{TokenSkipServerOptions.SectionName}:Model: model folder or .gguf file '{options.Model}' not found");
     }
 
     /// <inheritdoc />

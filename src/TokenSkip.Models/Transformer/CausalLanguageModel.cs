@@ -21,6 +21,7 @@ namespace TokenSkip.Models.Transformer;
 public sealed class CausalLanguageModel : NamedModule
 {
     private readonly RotaryEmbedding _rotary;
+    private readonly List<IDisposable> _owned = [];
 
     /// <summary>Creates a model with uninitialised weights; use <see cref="Load"/> or <see cref="InitializeRandom"/>.</summary>
     public CausalLanguageModel(TransformerConfig config, ModelLoadOptions? options = null) : base(nameof(CausalLanguageModel))
@@ -87,13 +88,32 @@ public sealed class CausalLanguageModel : NamedModule
     /// <summary>Whether any weight is held block-quantized.</summary>
     public bool HasQuantizedWeights => Body.QuantizedEmbedding is not null || modules().OfType<Projection>().Any(p => p.IsQuantized);
 
-    /// <summary>The folder the model was loaded from, if any.</summary>
+    /// <summary>The folder (or GGUF file) the model was loaded from, if any.</summary>
     public string? SourceFolder { get; private set; }
 
-    /// <summary>Loads a Hugging Face checkpoint folder (config.json + safetensors weights), validating every tensor.</summary>
+    /// <summary>
+    /// Loads a Hugging Face checkpoint folder (config.json + safetensors weights), or a <c>.gguf</c> file (its quantized
+    /// matrices memory-mapped, see <see cref="Gguf.GgufFile"/>), validating every tensor.
+    /// </summary>
     /// <exception cref="ModelFormatException">A file is missing or malformed, or a tensor is missing, unexpected, or of the wrong shape or dtype.</exception>
     public static CausalLanguageModel Load(string folder, ModelLoadOptions? options = null)
     {
+        if (Gguf.GgufModelLoader.IsGgufPath(folder))
+        {
+            var file = Gguf.GgufFile.Open(folder);
+            try
+            {
+                var loaded = Gguf.GgufModelLoader.Load(file, options);
+                loaded.SourceFolder = file.FilePath;
+                return loaded;
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+        }
+
         if (!Directory.Exists(folder))
         {
             throw new ModelFormatException(folder, "model folder not found");
@@ -134,7 +154,7 @@ public sealed class CausalLanguageModel : NamedModule
     /// cannot be saved as safetensors, and LoRA adapters apply to them unmerged.
     /// </summary>
     /// <exception cref="NotSupportedException">The model is on CUDA (the quantized kernels are CPU kernels).</exception>
-    /// <exception cref="InvalidOperationException">The model is already quantized.</exception>
+    /// <remarks>Weights already quantized (a GGUF file's) are left as they are.</remarks>
     public void Quantize(QuantizationType type)
     {
         if (Device.IsCuda)
@@ -142,18 +162,13 @@ public sealed class CausalLanguageModel : NamedModule
             throw new NotSupportedException("quantized weights run on the CPU only; load on the CPU or leave out --quantize");
         }
 
-        if (HasQuantizedWeights)
-        {
-            throw new InvalidOperationException("the model's weights are already quantized");
-        }
-
         using var noGrad = no_grad();
-        if (QuantizedMatrix.CanQuantize(Config.HiddenSize))
+        if (Body.QuantizedEmbedding is null && QuantizedMatrix.CanQuantize(Config.HiddenSize))
         {
             Body.QuantizeEmbedding(type);
         }
 
-        foreach (var projection in modules().OfType<Projection>().Where(p => QuantizedMatrix.CanQuantize(p.InFeatures)))
+        foreach (var projection in modules().OfType<Projection>().Where(p => !p.IsQuantized && QuantizedMatrix.CanQuantize(p.InFeatures)))
         {
             projection.Quantize(type);
         }
@@ -322,6 +337,9 @@ public sealed class CausalLanguageModel : NamedModule
         return mask.view(step.Count, 1, 1, 1, span).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Disposes <paramref name="resource"/> (e.g. the mapped GGUF file the quantized weights point into) after the model.</summary>
+    internal void TakeOwnership(IDisposable resource) => _owned.Add(resource);
+
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
@@ -331,5 +349,14 @@ public sealed class CausalLanguageModel : NamedModule
         }
 
         base.Dispose(disposing);
+        if (disposing)
+        {
+            foreach (var resource in _owned)
+            {
+                resource.Dispose();
+            }
+
+            _owned.Clear();
+        }
     }
 }
