@@ -59,7 +59,7 @@ public static class GgufModelExport
                 $"{(config.RopeScaling is null ? string.Empty : $", rope scaling {config.RopeScaling.Type}")})");
         }
 
-        if (!GgufTensorTypes.IsSupported(type))
+        if (!GgufTensorTypes.IsWritable(type))
         {
             throw new NotSupportedException($"GGUF export to {GgufTensorTypes.NameOf(type)} is not supported (supported: {SupportedTypes})");
         }

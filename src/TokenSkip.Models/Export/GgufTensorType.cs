@@ -15,7 +15,7 @@ public enum GgufTensorType : uint
     /// <summary><c>GGML_TYPE_Q4_1</c> (not supported).</summary>
     Q4_1 = 3,
 
-    /// <summary><c>GGML_TYPE_Q5_0</c> (not supported).</summary>
+    /// <summary><c>GGML_TYPE_Q5_0</c> (read only).</summary>
     Q5_0 = 6,
 
     /// <summary><c>GGML_TYPE_Q5_1</c> (not supported).</summary>
@@ -30,13 +30,13 @@ public enum GgufTensorType : uint
     /// <summary><c>GGML_TYPE_Q3_K</c> (not supported).</summary>
     Q3_K = 11,
 
-    /// <summary><c>GGML_TYPE_Q4_K</c> (not supported yet).</summary>
+    /// <summary><c>GGML_TYPE_Q4_K</c> (read only).</summary>
     Q4_K = 12,
 
     /// <summary><c>GGML_TYPE_Q5_K</c> (not supported).</summary>
     Q5_K = 13,
 
-    /// <summary><c>GGML_TYPE_Q6_K</c> (not supported yet).</summary>
+    /// <summary><c>GGML_TYPE_Q6_K</c> (read only).</summary>
     Q6_K = 14,
 
     /// <summary><c>GGML_TYPE_BF16</c>.</summary>

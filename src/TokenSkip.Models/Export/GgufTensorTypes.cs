@@ -6,7 +6,7 @@ namespace TokenSkip.Models.Export;
 public static class GgufTensorTypes
 {
     /// <summary>The types GGUF files may hold for this project to load them, as error messages list them.</summary>
-    public const string Supported = "F32, F16, BF16, Q8_0, Q4_0";
+    public const string Supported = "F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q4_K, Q6_K";
 
     /// <summary>Whether <paramref name="type"/> is a plain float type (F32, F16, BF16).</summary>
     public static bool IsFloat(GgufTensorType type) => type is GgufTensorType.F32 or GgufTensorType.F16 or GgufTensorType.BF16;
@@ -16,8 +16,14 @@ public static class GgufTensorTypes
     {
         GgufTensorType.Q8_0 => QuantizationType.Q8_0,
         GgufTensorType.Q4_0 => QuantizationType.Q4_0,
+        GgufTensorType.Q5_0 => QuantizationType.Q5_0,
+        GgufTensorType.Q4_K => QuantizationType.Q4_K,
+        GgufTensorType.Q6_K => QuantizationType.Q6_K,
         _ => null,
     };
+
+    /// <summary>Whether <see cref="GgufWriter"/> writes tensors of <paramref name="type"/> (F32, F16, BF16, Q8_0, Q4_0).</summary>
+    public static bool IsWritable(GgufTensorType type) => IsFloat(type) || (QuantizationOf(type) is { } q && QuantizationTypes.IsQuantizable(q));
 
     /// <summary>The GGUF type of a block format.</summary>
     public static GgufTensorType Of(QuantizationType type) => (GgufTensorType)(uint)type;
@@ -36,7 +42,7 @@ public static class GgufTensorTypes
         {
             GgufTensorType.F32 => elements * 4,
             GgufTensorType.F16 or GgufTensorType.BF16 => elements * 2,
-            _ when QuantizationOf(type) is { } quantization => elements / QuantizationTypes.BlockSize * (ulong)QuantizationTypes.BlockBytes(quantization),
+            _ when QuantizationOf(type) is { } quantization => elements / (ulong)QuantizationTypes.BlockElements(quantization) * (ulong)QuantizationTypes.BlockBytes(quantization),
             _ => throw new NotSupportedException($"GGUF tensor type {NameOf(type)} is not supported (supported: {Supported})"),
         };
     }

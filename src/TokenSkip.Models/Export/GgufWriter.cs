@@ -70,9 +70,8 @@ public sealed class GgufWriter
             throw new ArgumentException($"tensor '{name}' has {tensor.dim()} dimensions; GGUF allows 1 to {MaxDimensions}", nameof(tensor));
         }
 
-        if (GgufTensorTypes.QuantizationOf(type) is { } quantization
-            ? tensor.dim() != 2 || !Quantization.QuantizedMatrix.CanQuantize((int)tensor.shape[1])
-            : !GgufTensorTypes.IsFloat(type))
+        if (!GgufTensorTypes.IsWritable(type)
+            || (GgufTensorTypes.QuantizationOf(type) is not null && (tensor.dim() != 2 || !Quantization.QuantizedMatrix.CanQuantize((int)tensor.shape[1]))))
         {
             throw new ArgumentException($"tensor '{name}' [{string.Join(", ", tensor.shape)}] cannot be written as {type} (F32, F16 and BF16 take any tensor; Q8_0 and Q4_0 matrices whose rows are a multiple of 32)", nameof(type));
         }

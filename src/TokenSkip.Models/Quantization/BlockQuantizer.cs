@@ -7,14 +7,21 @@ namespace TokenSkip.Models.Quantization;
 /// <summary>
 /// Converts float32 rows to <see cref="QuantizationType"/> blocks and back, with the arithmetic of ggml's reference
 /// quantizers (<c>quantize_row_q8_0_ref</c>, <c>quantize_row_q4_0_ref</c>), so a row quantized here has the bytes
-/// llama.cpp's quantizer writes for it.
+/// llama.cpp's quantizer writes for it. Q5_0, Q4_K and Q6_K (from GGUF files) are dequantized as ggml's
+/// <c>dequantize_row_*</c> do, and not written.
 /// </summary>
 public static unsafe class BlockQuantizer
 {
     /// <summary>Quantizes <paramref name="values"/> (a multiple of 32) into <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException">The lengths disagree.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="type"/> is one TokenSkip only reads (Q5_0, Q4_K, Q6_K).</exception>
     public static void Quantize(QuantizationType type, ReadOnlySpan<float> values, Span<byte> destination)
     {
+        if (!QuantizationTypes.IsQuantizable(type))
+        {
+            throw new NotSupportedException($"TokenSkip does not quantize to {QuantizationTypes.NameOf(type)} (only {QuantizationTypes.Names})");
+        }
+
         var blocks = CheckSizes(type, values.Length, destination.Length);
         var blockBytes = QuantizationTypes.BlockBytes(type);
         for (var b = 0; b < blocks; b++)
@@ -32,7 +39,7 @@ public static unsafe class BlockQuantizer
         }
     }
 
-    /// <summary>Dequantizes <paramref name="source"/> into <paramref name="destination"/> (a multiple of 32 values).</summary>
+    /// <summary>Dequantizes <paramref name="source"/> into <paramref name="destination"/> (a whole number of blocks).</summary>
     /// <exception cref="ArgumentException">The lengths disagree.</exception>
     public static void Dequantize(QuantizationType type, ReadOnlySpan<byte> source, Span<float> destination)
     {
@@ -49,16 +56,101 @@ public static unsafe class BlockQuantizer
     {
         var table = HalfTable.Values;
         var blockBytes = QuantizationTypes.BlockBytes(type);
-        for (var b = 0; b < blocks; b++, source += blockBytes, destination += QuantizationTypes.BlockSize)
+        var blockElements = QuantizationTypes.BlockElements(type);
+        for (var b = 0; b < blocks; b++, source += blockBytes, destination += blockElements)
         {
-            var d = table[*(ushort*)source];
-            if (type == QuantizationType.Q8_0)
+            switch (type)
             {
-                DequantizeQ8_0(source + 2, d, destination);
+                case QuantizationType.Q8_0:
+                    DequantizeQ8_0(source + 2, table[*(ushort*)source], destination);
+                    break;
+                case QuantizationType.Q4_0:
+                    DequantizeQ4_0(source + 2, table[*(ushort*)source], destination);
+                    break;
+                case QuantizationType.Q5_0:
+                    DequantizeQ5_0(source, table, destination);
+                    break;
+                case QuantizationType.Q4_K:
+                    DequantizeQ4_K(source, table, destination);
+                    break;
+                default:
+                    DequantizeQ6_K(source, table, destination);
+                    break;
             }
-            else
+        }
+    }
+
+    // block_q5_0: d (f16), qh (32 fifth bits), qs[16] (weight j low nibble, weight j+16 high nibble).
+    private static void DequantizeQ5_0(byte* block, float[] table, float* y)
+    {
+        var d = table[*(ushort*)block];
+        var qh = *(uint*)(block + 2);
+        var qs = block + 6;
+        for (var j = 0; j < 16; j++)
+        {
+            var high0 = (int)((qh >> j) << 4) & 0x10;
+            var high1 = (int)(qh >> (j + 12)) & 0x10;
+            y[j] = (((qs[j] & 0x0F) | high0) - 16) * d;
+            y[j + 16] = (((qs[j] >> 4) | high1) - 16) * d;
+        }
+    }
+
+    // block_q4_K: d, dmin (f16), scales[12] (6-bit scale and min for each of 8 sub-blocks), qs[128].
+    private static void DequantizeQ4_K(byte* block, float[] table, float* y)
+    {
+        var d = table[*(ushort*)block];
+        var dmin = table[*(ushort*)(block + 2)];
+        var scales = block + 4;
+        var q = block + 16;
+        for (int j = 0, sub = 0; j < QuantizationTypes.SuperBlockSize; j += 64, sub += 2, q += 32)
+        {
+            ScaleAndMin(sub, scales, out var scale1, out var min1);
+            ScaleAndMin(sub + 1, scales, out var scale2, out var min2);
+            float d1 = d * scale1, m1 = dmin * min1, d2 = d * scale2, m2 = dmin * min2;
+            for (var l = 0; l < 32; l++)
             {
-                DequantizeQ4_0(source + 2, d, destination);
+                y[j + l] = d1 * (q[l] & 0x0F) - m1;
+                y[j + 32 + l] = d2 * (q[l] >> 4) - m2;
+            }
+        }
+    }
+
+    // get_scale_min_k4: sub-blocks 0–3 keep 6 bits in bytes 0–7; 4–7 split theirs over bytes 8–11 and the top bits of 0–7.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScaleAndMin(int j, byte* q, out int scale, out int min)
+    {
+        if (j < 4)
+        {
+            scale = q[j] & 63;
+            min = q[j + 4] & 63;
+        }
+        else
+        {
+            scale = (q[j + 4] & 0x0F) | ((q[j - 4] >> 6) << 4);
+            min = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+        }
+    }
+
+    // block_q6_K: ql[128] (low nibbles), qh[64] (2 high bits each), scales[16] (int8, one per 16 weights), d (f16).
+    private static void DequantizeQ6_K(byte* block, float[] table, float* y)
+    {
+        var ql = block;
+        var qh = block + 128;
+        var sc = (sbyte*)(block + 192);
+        var d = table[*(ushort*)(block + 208)];
+        for (var n = 0; n < QuantizationTypes.SuperBlockSize; n += 128, y += 128, ql += 64, qh += 32, sc += 8)
+        {
+            for (var l = 0; l < 32; l++)
+            {
+                var s = l / 16;
+                var q1 = ((ql[l] & 0x0F) | (((qh[l] >> 0) & 3) << 4)) - 32;
+                var q2 = ((ql[l + 32] & 0x0F) | (((qh[l] >> 2) & 3) << 4)) - 32;
+                var q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+                var q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+                y[l] = d * sc[s] * q1;
+                y[l + 32] = d * sc[s + 2] * q2;
+                y[l + 64] = d * sc[s + 4] * q3;
+                y[l + 96] = d * sc[s + 6] * q4;
             }
         }
     }
@@ -156,12 +248,13 @@ public static unsafe class BlockQuantizer
 
     private static int CheckSizes(QuantizationType type, int values, int bytes)
     {
-        if (values % QuantizationTypes.BlockSize != 0)
+        var elements = QuantizationTypes.BlockElements(type);
+        if (values % elements != 0)
         {
-            throw new ArgumentException($"{values} values are not a whole number of {QuantizationTypes.BlockSize}-value blocks");
+            throw new ArgumentException($"{values} values are not a whole number of {elements}-value blocks");
         }
 
-        var blocks = values / QuantizationTypes.BlockSize;
+        var blocks = values / elements;
         if (bytes != (long)blocks * QuantizationTypes.BlockBytes(type))
         {
             throw new ArgumentException($"{blocks} {QuantizationTypes.NameOf(type)} blocks take {(long)blocks * QuantizationTypes.BlockBytes(type)} bytes, not {bytes}");

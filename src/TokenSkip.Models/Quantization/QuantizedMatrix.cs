@@ -52,6 +52,11 @@ public sealed unsafe class QuantizedMatrix : IDisposable
     public static QuantizedMatrix Quantize(QuantizationType type, ReadOnlySpan<float> values, int rows, int columns)
     {
         Check(type, rows, columns);
+        if (!QuantizationTypes.IsQuantizable(type))
+        {
+            throw new ArgumentException($"TokenSkip does not quantize to {QuantizationTypes.NameOf(type)} (only {QuantizationTypes.Names})", nameof(type));
+        }
+
         if (values.Length != (long)rows * columns)
         {
             throw new ArgumentException($"{values.Length} values do not make a [{rows}, {columns}] matrix", nameof(values));
@@ -63,6 +68,21 @@ public sealed unsafe class QuantizedMatrix : IDisposable
             BlockQuantizer.Quantize(type, values.Slice(r * columns, columns), new Span<byte>(matrix._data + r * matrix.RowBytes, (int)matrix.RowBytes));
         }
 
+        return matrix;
+    }
+
+    /// <summary>A matrix holding a copy of <paramref name="bytes"/>: rows of <paramref name="type"/> blocks as GGUF stores them.</summary>
+    /// <exception cref="ArgumentException">The byte count does not match the shape.</exception>
+    public static QuantizedMatrix FromBytes(QuantizationType type, int rows, int columns, ReadOnlySpan<byte> bytes)
+    {
+        Check(type, rows, columns);
+        if (bytes.Length != QuantizationTypes.RowBytes(type, columns) * rows)
+        {
+            throw new ArgumentException($"{bytes.Length} bytes do not make a [{rows}, {columns}] {QuantizationTypes.NameOf(type)} matrix", nameof(bytes));
+        }
+
+        var matrix = Allocate(type, rows, columns);
+        bytes.CopyTo(new Span<byte>(matrix._data, bytes.Length));
         return matrix;
     }
 
@@ -99,7 +119,7 @@ public sealed unsafe class QuantizedMatrix : IDisposable
     }
 
     internal void DequantizeRows(int start, int count, float* destination) =>
-        BlockQuantizer.Dequantize(Type, Data + start * RowBytes, destination, count * Columns / QuantizationTypes.BlockSize);
+        BlockQuantizer.Dequantize(Type, Data + start * RowBytes, destination, count * Columns / QuantizationTypes.BlockElements(Type));
 
     /// <summary>Frees the native memory (if this matrix allocated it).</summary>
     public void Dispose()
@@ -114,10 +134,10 @@ public sealed unsafe class QuantizedMatrix : IDisposable
 
     private static void Check(QuantizationType type, int rows, int columns)
     {
-        _ = QuantizationTypes.BlockBytes(type);
-        if (rows < 1 || !CanQuantize(columns))
+        var block = QuantizationTypes.BlockElements(type);
+        if (rows < 1 || columns < 1 || columns % block != 0)
         {
-            throw new ArgumentException($"a [{rows}, {columns}] matrix cannot be stored as {QuantizationTypes.NameOf(type)}: rows must be at least 1 and columns a multiple of {QuantizationTypes.BlockSize}");
+            throw new ArgumentException($"a [{rows}, {columns}] matrix cannot be stored as {QuantizationTypes.NameOf(type)}: rows must be at least 1 and columns a multiple of {block}");
         }
     }
 }

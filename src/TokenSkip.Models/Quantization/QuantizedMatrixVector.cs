@@ -12,7 +12,8 @@ namespace TokenSkip.Models.Quantization;
 /// computes it: each input row is first quantized per 32-value block to 8 bits with a float32 scale, then every block of
 /// W meets the matching block of x in an 8-bit integer dot product, scaled by both blocks' scales and accumulated in
 /// float32. W streams from memory once per call (it is the bound at batch 1); its rows are split over a
-/// <see cref="KernelThreadPool"/>.
+/// <see cref="KernelThreadPool"/>. The types read from GGUF files only (Q5_0, Q4_K, Q6_K) take a slower generic path:
+/// each row is dequantized to float32 in L1 and multiplied with the float32 input (correct, not tuned).
 /// </summary>
 public static unsafe class QuantizedMatrixVector
 {
@@ -73,6 +74,28 @@ public static unsafe class QuantizedMatrixVector
 
         if (rows == 0)
         {
+            return;
+        }
+
+        if (!QuantizationTypes.IsQuantizable(weight.Type))
+        {
+            fixed (float* x = input, b = bias, y = output)
+            {
+                var generic = new DequantizingJob(weight, rows, x, bias.IsEmpty ? null : b, y);
+                var count = (weight.Rows + RowsPerChunk - 1) / RowsPerChunk;
+                if (pool is null || count == 1)
+                {
+                    for (var c = 0; c < count; c++)
+                    {
+                        generic.RunChunk(c);
+                    }
+                }
+                else
+                {
+                    pool.Run(generic, count);
+                }
+            }
+
             return;
         }
 
@@ -190,6 +213,32 @@ public static unsafe class QuantizedMatrixVector
             }
 
             return sum;
+        }
+    }
+
+    private sealed class DequantizingJob(QuantizedMatrix weight, int rows, float* input, float* bias, float* output) : IChunkedWork
+    {
+        [ThreadStatic]
+        private static float[]? _row;
+
+        public void RunChunk(int chunk)
+        {
+            var columns = weight.Columns;
+            var row = _row is { } buffer && buffer.Length >= columns ? buffer : _row = new float[columns];
+            var start = chunk * RowsPerChunk;
+            var end = Math.Min(weight.Rows, start + RowsPerChunk);
+            fixed (float* w = row)
+            {
+                for (var o = start; o < end; o++)
+                {
+                    weight.DequantizeRows(o, 1, w);
+                    for (var r = 0; r < rows; r++)
+                    {
+                        var sum = System.Numerics.Tensors.TensorPrimitives.Dot(new ReadOnlySpan<float>(w, columns), new ReadOnlySpan<float>(input + (long)r * columns, columns));
+                        output[(long)r * weight.Rows + o] = bias is null ? sum : sum + bias[o];
+                    }
+                }
+            }
         }
     }
 

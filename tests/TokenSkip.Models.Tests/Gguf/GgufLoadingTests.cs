@@ -95,15 +95,15 @@ public sealed class GgufLoadingTests
             GgufModelExport.WriteQwen2(model, path, GgufTensorType.F32);
         }
 
-        // Rewrite one tensor's type code (after its name, dimension count and two dimensions) to Q6_K.
+        // Rewrite one tensor's type code (after its name, dimension count and two dimensions) to Q3_K.
         var bytes = File.ReadAllBytes(path);
         var name = Encoding.UTF8.GetBytes("blk.1.ffn_down.weight");
         var at = bytes.AsSpan().IndexOf(name) + name.Length + 4 + 16;
-        BitConverter.TryWriteBytes(bytes.AsSpan(at, 4), (uint)GgufTensorType.Q6_K);
+        BitConverter.TryWriteBytes(bytes.AsSpan(at, 4), (uint)GgufTensorType.Q3_K);
         File.WriteAllBytes(path, bytes);
 
         var error = Assert.Throws<ModelFormatException>(() => ModelBundle.Load(path, new ModelBundleOptions { RequireTokenizer = false }));
-        Assert.Contains("tensor 'blk.1.ffn_down.weight' has type Q6_K, which is not supported (supported: F32, F16, BF16, Q8_0, Q4_0)", error.Message);
+        Assert.Contains("tensor 'blk.1.ffn_down.weight' has type Q3_K, which is not supported (supported: F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q4_K, Q6_K)", error.Message);
         Assert.StartsWith(path, error.Message);
     }
 

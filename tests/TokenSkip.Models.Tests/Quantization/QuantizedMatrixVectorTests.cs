@@ -97,4 +97,52 @@ public sealed class QuantizedMatrixVectorTests
 
         Assert.True(tested >= 1);
     }
+
+    [Theory]
+    [InlineData(QuantizationType.Q5_0, new[] { 0 })]
+    [InlineData(QuantizationType.Q4_K, new[] { 0, 2 })]
+    [InlineData(QuantizationType.Q6_K, new[] { 208 })]
+    public void ReadOnlyTypesDecodeAsTheirDequantizedRows(QuantizationType type, int[] scaleOffsets)
+    {
+        // Random blocks (any bit pattern is a valid block once its float16 scales are finite).
+        const int outFeatures = 70, inFeatures = 512, rows = 3;
+        var random = new Random(17);
+        var blockBytes = QuantizationTypes.BlockBytes(type);
+        var bytes = new byte[QuantizationTypes.RowBytes(type, inFeatures) * outFeatures];
+        random.NextBytes(bytes);
+        for (var block = 0; block < bytes.Length; block += blockBytes)
+        {
+            foreach (var offset in scaleOffsets)
+            {
+                BitConverter.TryWriteBytes(bytes.AsSpan(block + offset, 2), BitConverter.HalfToUInt16Bits((Half)(0.001f * (1 + random.Next(20)))));
+            }
+        }
+
+        var input = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        using (var matrix = QuantizedMatrix.FromBytes(type, outFeatures, inFeatures, bytes))
+        {
+            var dequantized = new float[outFeatures * inFeatures];
+            matrix.DequantizeRows(0, outFeatures, dequantized);
+            var output = new float[rows * outFeatures];
+            using var pool = new KernelThreadPool(2);
+            QuantizedMatrixVector.Multiply(matrix, input, [], output, pool);
+
+            for (var r = 0; r < rows; r++)
+            {
+                for (var o = 0; o < outFeatures; o++)
+                {
+                    double expected = 0, scale = 0;
+                    for (var i = 0; i < inFeatures; i++)
+                    {
+                        expected += (double)dequantized[o * inFeatures + i] * input[r * inFeatures + i];
+                        scale += Math.Abs((double)dequantized[o * inFeatures + i] * input[r * inFeatures + i]);
+                    }
+
+                    Assert.True(Math.Abs(output[r * outFeatures + o] - expected) <= 1e-5 * scale + 1e-6, $"{type} row {r} output {o}");
+                }
+            }
+
+            Assert.Contains(dequantized, v => v != 0);
+        }
+    }
 }
