@@ -80,8 +80,8 @@ internal sealed record BenchResults
         _ => ours.ToUpperInvariant(), // q8_0 → Q8_0
     };
 
-    /// <summary>Whether TokenSkip loads llama.cpp's file of quantized type <paramref name="type"/> (K-quants it does not).</summary>
-    public static bool TokenSkipLoads(string type) => type is "q8_0" or "q4_0";
+    /// <summary>Whether TokenSkip runs llama.cpp's file of quantized type <paramref name="type"/> (all three load; q4_k_m's Q4_K/Q6_K tensors decode through the generic, untuned path).</summary>
+    public static bool TokenSkipLoads(string type) => type is "q8_0" or "q4_0" or "q4_k_m";
 
     // A quantized decode step reads the whole file's tensors once (the tied embedding as the head): about the file's size.
     private static IEnumerable<KeyValuePair<string, double>> QuantizedBytes(BenchSettings settings, ModelFiles files) =>

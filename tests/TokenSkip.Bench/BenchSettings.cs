@@ -30,8 +30,7 @@ internal sealed record BenchSettings
 
     /// <summary>
     /// Quantized types ("q8_0", "q4_0", "q4_k_m"): for each, llama.cpp's quantizer writes a GGUF file from the F16 one, and
-    /// both engines run that same file (TokenSkip memory-maps it; it cannot load "q4_k_m"'s K-quant tensors, so that one
-    /// is llama.cpp only).
+    /// both engines run that same file (TokenSkip memory-maps it).
     /// </summary>
     public IReadOnlyList<string> QuantizedTypes { get; init; } = [];
 

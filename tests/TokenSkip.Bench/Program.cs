@@ -14,7 +14,7 @@ var output = new Option<string>("--out") { Description = "Folder for results.jso
 var work = new Option<string>("--work") { Description = "Folder for the model files (about 5 GB; reused when present)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "tokenskip-bench") };
 var quietWait = new Option<int>("--quiet-wait") { Description = "Seconds to wait, before each engine run, for other processes to leave the CPU (0: don't wait)", DefaultValueFactory = _ => 20 };
 var childTimeout = new Option<int>("--child-timeout") { Description = "Seconds one engine run may take before it is killed and left out", DefaultValueFactory = _ => 240 };
-var quantized = new Option<string>("--quantized") { Description = "Quantized types, comma-separated: q8_0, q4_0 (both engines, on the file llama.cpp's quantizer writes), q4_k_m (llama.cpp only); empty for none", DefaultValueFactory = _ => "q8_0,q4_0,q4_k_m" };
+var quantized = new Option<string>("--quantized") { Description = "Quantized types, comma-separated: q8_0, q4_0, q4_k_m (both engines, on the file llama.cpp's quantizer writes); empty for none", DefaultValueFactory = _ => "q8_0,q4_0,q4_k_m" };
 var compareLibtorch = new Option<bool>("--compare-libtorch") { Description = "Also time our engine with everything in libtorch (ModelLoadOptions.UseCpuKernels = false)" };
 
 var model = new Option<string>("--model") { Required = true };

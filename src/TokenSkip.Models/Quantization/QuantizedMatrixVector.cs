@@ -12,7 +12,7 @@ namespace TokenSkip.Models.Quantization;
 /// computes it: each input row is first quantized per 32-value block to 8 bits with a float32 scale, then every block of
 /// W meets the matching block of x in an 8-bit integer dot product, scaled by both blocks' scales and accumulated in
 /// float32. W streams from memory once per call (it is the bound at batch 1); its rows are split over a
-/// <see cref="KernelThreadPool"/>. The types read from GGUF files only (Q5_0, Q4_K, Q6_K) take a slower generic path:
+/// <see cref="KernelThreadPool"/>. Q5_0 (the fallback in llama.cpp's K-quant files) runs the same way; Q4_K and Q6_K take a slower generic path:
 /// each row is dequantized to float32 in L1 and multiplied with the float32 input (correct, not tuned).
 /// </summary>
 public static unsafe class QuantizedMatrixVector
@@ -26,6 +26,9 @@ public static unsafe class QuantizedMatrixVector
         : AvxVnni.IsSupported && Avx2.IsSupported && Fma.IsSupported ? QuantizedKernelPath.Avx2Vnni
         : Avx2.IsSupported && Fma.IsSupported ? QuantizedKernelPath.Avx2
         : QuantizedKernelPath.Portable;
+
+    /// <summary>Whether <paramref name="type"/> runs on the 8-bit integer kernels (Q8_0, Q4_0, Q5_0); other types take the generic path.</summary>
+    public static bool HasIntegerKernel(QuantizationType type) => type is QuantizationType.Q8_0 or QuantizationType.Q4_0 or QuantizationType.Q5_0;
 
     /// <summary>Whether this CPU can run <paramref name="path"/>.</summary>
     public static bool IsSupported(QuantizedKernelPath path) => path switch
@@ -77,7 +80,7 @@ public static unsafe class QuantizedMatrixVector
             return;
         }
 
-        if (!QuantizationTypes.IsQuantizable(weight.Type))
+        if (!HasIntegerKernel(weight.Type))
         {
             fixed (float* x = input, b = bias, y = output)
             {
@@ -99,7 +102,7 @@ public static unsafe class QuantizedMatrixVector
             return;
         }
 
-        // x quantized per block: codes, scales, and (for Q4_0's −8 offset) 8 · scale · Σ codes.
+        // x quantized per block: codes, scales, and (for the −8 and −16 offsets of Q4_0 and Q5_0) scale · Σ codes.
         var blocks = columns / Block;
         var codes = ArrayPool<sbyte>.Shared.Rent(rows * columns + 64);
         var scales = ArrayPool<float>.Shared.Rent(rows * blocks);
@@ -153,7 +156,7 @@ public static unsafe class QuantizedMatrixVector
             }
 
             scales[b] = d;
-            offsets[b] = 8 * d * sum;
+            offsets[b] = d * sum;
         }
     }
 
@@ -165,7 +168,7 @@ public static unsafe class QuantizedMatrixVector
         private readonly int _columns = weight.Columns;
         private readonly int _blocks = weight.Columns / Block;
         private readonly int _outputs = weight.Rows;
-        private readonly bool _q8 = weight.Type == QuantizationType.Q8_0;
+        private readonly QuantizationType _type = weight.Type;
 
         public void RunChunk(int chunk)
         {
@@ -186,15 +189,19 @@ public static unsafe class QuantizedMatrixVector
                     {
                         var x = codes + (long)r * _columns;
                         var s = scales + (long)r * _blocks;
-                        var sum = (path, _q8) switch
+                        var vnni = path == QuantizedKernelPath.Avx2Vnni;
+                        var offset = offsets + (long)r * _blocks;
+                        var sum = (path, _type) switch
                         {
-                            (QuantizedKernelPath.Avx512, true) => Q8Avx512(row, x, s, _blocks, half),
-                            (QuantizedKernelPath.Avx512, false) => Q4Avx512(row, x, s, _blocks, half) - Offset(row, offsets + (long)r * _blocks, half),
-                            (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, true) => Q8Avx2(row, x, s, _blocks, half, path == QuantizedKernelPath.Avx2Vnni),
-                            (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, false) =>
-                                Q4Avx2(row, x, s, _blocks, half, path == QuantizedKernelPath.Avx2Vnni) - Offset(row, offsets + (long)r * _blocks, half),
-                            (_, true) => Q8Portable(row, x, s, _blocks, half),
-                            _ => Q4Portable(row, x, s, _blocks, half) - Offset(row, offsets + (long)r * _blocks, half),
+                            (QuantizedKernelPath.Avx512, QuantizationType.Q8_0) => Q8Avx512(row, x, s, _blocks, half),
+                            (QuantizedKernelPath.Avx512, QuantizationType.Q4_0) => Q4Avx512(row, x, s, _blocks, half) - Offset(row, offset, half, 18, 8),
+                            (QuantizedKernelPath.Avx512, _) => Q5Avx512(row, x, s, _blocks, half) - Offset(row, offset, half, 22, 16),
+                            (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, QuantizationType.Q8_0) => Q8Avx2(row, x, s, _blocks, half, vnni),
+                            (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, QuantizationType.Q4_0) => Q4Avx2(row, x, s, _blocks, half, vnni) - Offset(row, offset, half, 18, 8),
+                            (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, _) => Q5Avx2(row, x, s, _blocks, half, vnni) - Offset(row, offset, half, 22, 16),
+                            (_, QuantizationType.Q8_0) => Q8Portable(row, x, s, _blocks, half),
+                            (_, QuantizationType.Q4_0) => Q4Portable(row, x, s, _blocks, half) - Offset(row, offset, half, 18, 8),
+                            _ => Q5Portable(row, x, s, _blocks, half) - Offset(row, offset, half, 22, 16),
                         };
                         output[(long)r * _outputs + o] = bias is null ? sum : sum + bias[o];
                     }
@@ -202,17 +209,17 @@ public static unsafe class QuantizedMatrixVector
             }
         }
 
-        // Σ_b d_w · 8 · d_x · Σ q_x: Q4_0 codes are stored as q + 8, and this removes the 8.
+        // Σ_b d_w · k · d_x · Σ q_x: Q4_0 and Q5_0 store q + 8 and q + 16 as unsigned codes, and this removes the k.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private float Offset(byte* row, float* offset, float* half)
+        private float Offset(byte* row, float* offset, float* half, int blockBytes, int k)
         {
             var sum = 0f;
             for (var b = 0; b < _blocks; b++)
             {
-                sum += half[*(ushort*)(row + b * 18)] * offset[b];
+                sum += half[*(ushort*)(row + b * blockBytes)] * offset[b];
             }
 
-            return sum;
+            return k * sum;
         }
     }
 
@@ -355,6 +362,81 @@ public static unsafe class QuantizedMatrixVector
 
         var sum = Vector512.Sum(acc);
         return b < blocks ? sum + Q4Avx2(row + b * 18, x + b * Block, scales + b, blocks - b, half, vnni: false) : sum;
+    }
+
+    // Q5_0: the low nibbles as Q4_0's, plus bit e of the 32-bit qh as 16 for element e (ggml's bytes_from_bits_32).
+    private static readonly Vector256<byte> BitBytes = Vector256.Create(
+        (byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+
+    private static readonly Vector256<byte> AllButBit = Vector256.Create(0x7fbfdfeff7fbfdfeUL).AsByte();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Q5Codes(byte* block)
+    {
+        var bits = Avx2.Shuffle(Vector256.Create(*(uint*)(block + 2)).AsByte(), BitBytes);
+        var set = Avx2.CompareEqual(Avx2.Or(bits, AllButBit), Vector256<byte>.AllBitsSet);
+        return Avx2.Or(Nibbles(block + 6), Avx2.And(set, Vector256.Create((byte)0x10)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Q5Avx2(byte* row, sbyte* x, float* scales, int blocks, float* half, bool vnni)
+    {
+        Vector256<float> a0 = default, a1 = default;
+        var b = 0;
+        for (; b + 2 <= blocks; b += 2)
+        {
+            var block = row + b * 22;
+            var p0 = DotUnsigned(Q5Codes(block), Avx.LoadVector256(x + b * Block), vnni);
+            var p1 = DotUnsigned(Q5Codes(block + 22), Avx.LoadVector256(x + (b + 1) * Block), vnni);
+            a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p0), Vector256.Create(half[*(ushort*)block] * scales[b]), a0);
+            a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p1), Vector256.Create(half[*(ushort*)(block + 22)] * scales[b + 1]), a1);
+        }
+
+        for (; b < blocks; b++)
+        {
+            var block = row + b * 22;
+            var p = DotUnsigned(Q5Codes(block), Avx.LoadVector256(x + b * Block), vnni);
+            a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), Vector256.Create(half[*(ushort*)block] * scales[b]), a0);
+        }
+
+        return Vector256.Sum(a0 + a1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Q5Avx512(byte* row, sbyte* x, float* scales, int blocks, float* half)
+    {
+        var acc = Vector512<float>.Zero;
+        var b = 0;
+        for (; b + 2 <= blocks; b += 2)
+        {
+            var block = row + b * 22;
+            var p = Dot512(Vector512.Create(Q5Codes(block), Q5Codes(block + 22)), Vector512.Load(x + b * Block));
+            acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p),
+                Scales512(half[*(ushort*)block] * scales[b], half[*(ushort*)(block + 22)] * scales[b + 1]), acc);
+        }
+
+        var sum = Vector512.Sum(acc);
+        return b < blocks ? sum + Q5Avx2(row + b * 22, x + b * Block, scales + b, blocks - b, half, vnni: false) : sum;
+    }
+
+    private static float Q5Portable(byte* row, sbyte* x, float* scales, int blocks, float* half)
+    {
+        var codes = stackalloc sbyte[Block];
+        var sum = 0f;
+        for (var b = 0; b < blocks; b++)
+        {
+            var block = row + b * 22;
+            var qh = *(uint*)(block + 2);
+            for (var j = 0; j < Block / 2; j++)
+            {
+                codes[j] = (sbyte)((block[6 + j] & 0x0F) | (int)((qh >> j) & 1) << 4);
+                codes[j + Block / 2] = (sbyte)((block[6 + j] >> 4) | (int)((qh >> (j + 16)) & 1) << 4);
+            }
+
+            sum += half[*(ushort*)block] * scales[b] * DotPortable(codes, x + b * Block);
+        }
+
+        return sum;
     }
 
     private static float Q8Portable(byte* row, sbyte* x, float* scales, int blocks, float* half)
