@@ -38,7 +38,7 @@ internal static class GgufModelLoader
         var model = new CausalLanguageModel(config, options);
         try
         {
-            Bind(model, file, config);
+            Bind(model, file, config, options.Quantize is { } type ? model.QuantizeOnceBound(type) : null);
             model.TakeOwnership(file);
             if (options.Quantize is { } quantization)
             {
@@ -54,7 +54,7 @@ internal static class GgufModelLoader
         }
     }
 
-    private static unsafe void Bind(CausalLanguageModel model, GgufFile file, TransformerConfig config)
+    private static unsafe void Bind(CausalLanguageModel model, GgufFile file, TransformerConfig config, Action<string>? bound)
     {
         var projections = model.named_modules().Where(m => m.module is Projection).ToDictionary(m => m.name + ".weight", m => (Projection)m.module, StringComparer.Ordinal);
         var parameters = model.named_parameters().ToList();
@@ -98,6 +98,7 @@ internal static class GgufModelLoader
             else
             {
                 CopyFloat(file, info, parameter, heads, config.HeadDim);
+                bound?.Invoke(name);
             }
         }
 

@@ -127,7 +127,8 @@ public sealed class CausalLanguageModel : NamedModule
             // Old exporters write rotary buffers; tied checkpoints may carry a copy of the embedding as lm_head.
             CheckpointBinder.Bind(model, weights,
                 name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (name == "lm_head.weight" && config.TieWordEmbeddings),
-                $"a {config.Architecture} model with {config.LayerCount} layers");
+                $"a {config.Architecture} model with {config.LayerCount} layers",
+                options?.Quantize is { } type ? model.QuantizeOnceBound(type) : null);
             if (options?.Quantize is { } quantization)
             {
                 model.Quantize(quantization);
@@ -174,6 +175,25 @@ public sealed class CausalLanguageModel : NamedModule
         }
 
         Quantization = type;
+    }
+
+    // Quantizes each matrix as soon as its float weights are in (freeing them), so the whole float model is never resident:
+    // the parameters were allocated empty, and their pages are only touched by the copy.
+    internal Action<string> QuantizeOnceBound(QuantizationType type)
+    {
+        var projections = named_modules().Where(m => m.module is Projection).ToDictionary(m => m.name + ".weight", m => (Projection)m.module, StringComparer.Ordinal);
+        return name =>
+        {
+            using var noGrad = no_grad();
+            if (name == "model.embed_tokens.weight" && QuantizedMatrix.CanQuantize(Config.HiddenSize))
+            {
+                Body.QuantizeEmbedding(type);
+            }
+            else if (projections.TryGetValue(name, out var projection) && QuantizedMatrix.CanQuantize(projection.InFeatures))
+            {
+                projection.Quantize(type);
+            }
+        };
     }
 
     /// <summary>Fills every weight with N(0, <paramref name="std"/>²) (norms with ones, biases with zeros), seeded.</summary>
