@@ -20,7 +20,7 @@ internal static class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
-        var model = new Option<string?>("--model", "-m") { Description = "Model folder (Hugging Face layout with tokenizer.json); default: the embedded model." };
+        var model = new Option<string?>("--model", "-m") { Description = "Model folder (Hugging Face layout with tokenizer.json) or .gguf file; default: the embedded model." };
         var adapter = new Option<string?>("--adapter") { Description = "PEFT LoRA adapter folder to merge into the model." };
         var port = new Option<int?>("--port") { Description = "TCP port (default 8080; 0 picks a free one)." };
         var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)." };
