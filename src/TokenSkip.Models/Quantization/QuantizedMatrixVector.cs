@@ -112,13 +112,20 @@ public static unsafe class QuantizedMatrixVector
         var codes = ArrayPool<sbyte>.Shared.Rent(rows * columns + 64);
         var scales = ArrayPool<float>.Shared.Rent(rows * blocks);
         var offsets = ArrayPool<float>.Shared.Rent(rows * blocks);
+        var corrections = ArrayPool<int>.Shared.Rent(rows * blocks * 8);
         try
         {
             QuantizeActivations(input, rows * blocks, codes, scales, offsets);
+            if (weight.Type != QuantizationType.Q8_0)
+            {
+                Corrections(codes, rows * blocks, weight.Type == QuantizationType.Q4_0 ? 8 : 16, corrections);
+            }
+
             fixed (sbyte* q = codes)
             fixed (float* s = scales, f = offsets, b = bias, y = output)
+            fixed (int* c = corrections)
             {
-                var job = new Job(weight, chosen, rows, q, s, f, bias.IsEmpty ? null : b, y);
+                var job = new Job(weight, chosen, rows, q, s, f, c, bias.IsEmpty ? null : b, y);
                 var chunks = (weight.Rows + RowsPerChunk - 1) / RowsPerChunk;
                 if (pool is null || chunks == 1)
                 {
@@ -135,6 +142,7 @@ public static unsafe class QuantizedMatrixVector
             ArrayPool<sbyte>.Shared.Return(codes);
             ArrayPool<float>.Shared.Return(scales);
             ArrayPool<float>.Shared.Return(offsets);
+            ArrayPool<int>.Shared.Return(corrections);
         }
     }
 
@@ -165,8 +173,19 @@ public static unsafe class QuantizedMatrixVector
         }
     }
 
+    // Q4_0 and Q5_0 codes are q + k (k = 8, 16) as unsigned bytes: the SIMD paths start each block's integer dot product
+    // from −k · Σ x over each 32-bit lane's four bytes (the lanes vpdpbusd and vpmaddubsw + vpmaddwd sum), so the offset
+    // costs no extra pass.
+    private static void Corrections(sbyte[] codes, int blocks, int k, int[] corrections)
+    {
+        for (var lane = 0; lane < blocks * 8; lane++)
+        {
+            corrections[lane] = -k * (codes[4 * lane] + codes[4 * lane + 1] + codes[4 * lane + 2] + codes[4 * lane + 3]);
+        }
+    }
+
     private sealed class Job(QuantizedMatrix weight, QuantizedKernelPath path, int rows, sbyte* codes, float* scales, float* offsets,
-        float* bias, float* output) : IChunkedWork
+        int* corrections, float* bias, float* output) : IChunkedWork
     {
         private readonly byte* _data = weight.Data;
         private readonly long _rowBytes = weight.RowBytes;
@@ -196,14 +215,15 @@ public static unsafe class QuantizedMatrixVector
                         var s = scales + (long)r * _blocks;
                         var vnni = path == QuantizedKernelPath.Avx2Vnni;
                         var offset = offsets + (long)r * _blocks;
+                        var c = corrections + (long)r * _blocks * 8;
                         var sum = (path, _type) switch
                         {
                             (QuantizedKernelPath.Avx512, QuantizationType.Q8_0) => Q8Avx512(row, x, s, _blocks, half),
-                            (QuantizedKernelPath.Avx512, QuantizationType.Q4_0) => Q4Avx512(row, x, s, _blocks, half) - Offset(row, offset, half, 18, 8),
-                            (QuantizedKernelPath.Avx512, _) => Q5Avx512(row, x, s, _blocks, half) - Offset(row, offset, half, 22, 16),
+                            (QuantizedKernelPath.Avx512, QuantizationType.Q4_0) => Q4Avx512(row, x, s, c, _blocks, half),
+                            (QuantizedKernelPath.Avx512, _) => Q5Avx512(row, x, s, c, _blocks, half),
                             (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, QuantizationType.Q8_0) => Q8Avx2(row, x, s, _blocks, half, vnni),
-                            (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, QuantizationType.Q4_0) => Q4Avx2(row, x, s, _blocks, half, vnni) - Offset(row, offset, half, 18, 8),
-                            (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, _) => Q5Avx2(row, x, s, _blocks, half, vnni) - Offset(row, offset, half, 22, 16),
+                            (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, QuantizationType.Q4_0) => Q4Avx2(row, x, s, c, _blocks, half, vnni),
+                            (QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2, _) => Q5Avx2(row, x, s, c, _blocks, half, vnni),
                             (_, QuantizationType.Q8_0) => Q8Portable(row, x, s, _blocks, half),
                             (_, QuantizationType.Q4_0) => Q4Portable(row, x, s, _blocks, half) - Offset(row, offset, half, 18, 8),
                             _ => Q5Portable(row, x, s, _blocks, half) - Offset(row, offset, half, 22, 16),
@@ -214,7 +234,7 @@ public static unsafe class QuantizedMatrixVector
             }
         }
 
-        // Σ_b d_w · k · d_x · Σ q_x: Q4_0 and Q5_0 store q + 8 and q + 16 as unsigned codes, and this removes the k.
+        // Σ_b d_w · k · d_x · Σ q_x: Q4_0 and Q5_0 store q + 8 and q + 16 as unsigned codes, and this removes the k (portable path).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private float Offset(byte* row, float* offset, float* half, int blockBytes, int k)
         {
@@ -257,13 +277,14 @@ public static unsafe class QuantizedMatrixVector
     // Signed × signed 8-bit through the unsigned × signed instructions: |w| · (x with w's sign).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> DotSigned(Vector256<sbyte> w, Vector256<sbyte> x, bool vnni) =>
-        DotUnsigned(Avx2.Abs(w), Avx2.Sign(x, w), vnni);
+        DotUnsigned(Avx2.Abs(w), Avx2.Sign(x, w), vnni, Vector256<int>.Zero);
 
+    // start + the dot product of each 32-bit lane's four byte pairs.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> DotUnsigned(Vector256<byte> w, Vector256<sbyte> x, bool vnni) =>
+    private static Vector256<int> DotUnsigned(Vector256<byte> w, Vector256<sbyte> x, bool vnni, Vector256<int> start) =>
         vnni
-            ? AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, w, x)
-            : Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(w, x), Vector256<short>.One);
+            ? AvxVnni.MultiplyWideningAndAdd(start, w, x)
+            : Avx2.Add(Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(w, x), Vector256<short>.One), start);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Q8Avx2(byte* row, sbyte* x, float* scales, int blocks, float* half, bool vnni)
@@ -298,15 +319,15 @@ public static unsafe class QuantizedMatrixVector
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Q4Avx2(byte* row, sbyte* x, float* scales, int blocks, float* half, bool vnni)
+    private static float Q4Avx2(byte* row, sbyte* x, float* scales, int* corrections, int blocks, float* half, bool vnni)
     {
         Vector256<float> a0 = default, a1 = default;
         var b = 0;
         for (; b + 2 <= blocks; b += 2)
         {
             var block = row + b * 18;
-            var p0 = DotUnsigned(Nibbles(block + 2), Avx.LoadVector256(x + b * Block), vnni);
-            var p1 = DotUnsigned(Nibbles(block + 20), Avx.LoadVector256(x + (b + 1) * Block), vnni);
+            var p0 = DotUnsigned(Nibbles(block + 2), Avx.LoadVector256(x + b * Block), vnni, Avx.LoadVector256(corrections + b * 8));
+            var p1 = DotUnsigned(Nibbles(block + 20), Avx.LoadVector256(x + (b + 1) * Block), vnni, Avx.LoadVector256(corrections + (b + 1) * 8));
             a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p0), Vector256.Create(half[*(ushort*)block] * scales[b]), a0);
             a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p1), Vector256.Create(half[*(ushort*)(block + 18)] * scales[b + 1]), a1);
         }
@@ -314,7 +335,7 @@ public static unsafe class QuantizedMatrixVector
         for (; b < blocks; b++)
         {
             var block = row + b * 18;
-            var p = DotUnsigned(Nibbles(block + 2), Avx.LoadVector256(x + b * Block), vnni);
+            var p = DotUnsigned(Nibbles(block + 2), Avx.LoadVector256(x + b * Block), vnni, Avx.LoadVector256(corrections + b * 8));
             a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), Vector256.Create(half[*(ushort*)block] * scales[b]), a0);
         }
 
@@ -352,7 +373,7 @@ public static unsafe class QuantizedMatrixVector
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Q4Avx512(byte* row, sbyte* x, float* scales, int blocks, float* half)
+    private static float Q4Avx512(byte* row, sbyte* x, float* scales, int* corrections, int blocks, float* half)
     {
         var acc = Vector512<float>.Zero;
         var b = 0;
@@ -360,13 +381,13 @@ public static unsafe class QuantizedMatrixVector
         {
             var block = row + b * 18;
             var w = Vector512.Create(Nibbles(block + 2), Nibbles(block + 20));
-            var p = Dot512(w, Vector512.Load(x + b * Block));
+            var p = Dot512(w, Vector512.Load(x + b * Block)) + Vector512.Load(corrections + b * 8);
             acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p),
                 Scales512(half[*(ushort*)block] * scales[b], half[*(ushort*)(block + 18)] * scales[b + 1]), acc);
         }
 
         var sum = Vector512.Sum(acc);
-        return b < blocks ? sum + Q4Avx2(row + b * 18, x + b * Block, scales + b, blocks - b, half, vnni: false) : sum;
+        return b < blocks ? sum + Q4Avx2(row + b * 18, x + b * Block, scales + b, corrections + b * 8, blocks - b, half, vnni: false) : sum;
     }
 
     // Q5_0: the low nibbles as Q4_0's, plus bit e of the 32-bit qh as 16 for element e (ggml's bytes_from_bits_32).
@@ -384,15 +405,15 @@ public static unsafe class QuantizedMatrixVector
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Q5Avx2(byte* row, sbyte* x, float* scales, int blocks, float* half, bool vnni)
+    private static float Q5Avx2(byte* row, sbyte* x, float* scales, int* corrections, int blocks, float* half, bool vnni)
     {
         Vector256<float> a0 = default, a1 = default;
         var b = 0;
         for (; b + 2 <= blocks; b += 2)
         {
             var block = row + b * 22;
-            var p0 = DotUnsigned(Q5Codes(block), Avx.LoadVector256(x + b * Block), vnni);
-            var p1 = DotUnsigned(Q5Codes(block + 22), Avx.LoadVector256(x + (b + 1) * Block), vnni);
+            var p0 = DotUnsigned(Q5Codes(block), Avx.LoadVector256(x + b * Block), vnni, Avx.LoadVector256(corrections + b * 8));
+            var p1 = DotUnsigned(Q5Codes(block + 22), Avx.LoadVector256(x + (b + 1) * Block), vnni, Avx.LoadVector256(corrections + (b + 1) * 8));
             a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p0), Vector256.Create(half[*(ushort*)block] * scales[b]), a0);
             a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p1), Vector256.Create(half[*(ushort*)(block + 22)] * scales[b + 1]), a1);
         }
@@ -400,7 +421,7 @@ public static unsafe class QuantizedMatrixVector
         for (; b < blocks; b++)
         {
             var block = row + b * 22;
-            var p = DotUnsigned(Q5Codes(block), Avx.LoadVector256(x + b * Block), vnni);
+            var p = DotUnsigned(Q5Codes(block), Avx.LoadVector256(x + b * Block), vnni, Avx.LoadVector256(corrections + b * 8));
             a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), Vector256.Create(half[*(ushort*)block] * scales[b]), a0);
         }
 
@@ -408,20 +429,20 @@ public static unsafe class QuantizedMatrixVector
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Q5Avx512(byte* row, sbyte* x, float* scales, int blocks, float* half)
+    private static float Q5Avx512(byte* row, sbyte* x, float* scales, int* corrections, int blocks, float* half)
     {
         var acc = Vector512<float>.Zero;
         var b = 0;
         for (; b + 2 <= blocks; b += 2)
         {
             var block = row + b * 22;
-            var p = Dot512(Vector512.Create(Q5Codes(block), Q5Codes(block + 22)), Vector512.Load(x + b * Block));
+            var p = Dot512(Vector512.Create(Q5Codes(block), Q5Codes(block + 22)), Vector512.Load(x + b * Block)) + Vector512.Load(corrections + b * 8);
             acc = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(p),
                 Scales512(half[*(ushort*)block] * scales[b], half[*(ushort*)(block + 22)] * scales[b + 1]), acc);
         }
 
         var sum = Vector512.Sum(acc);
-        return b < blocks ? sum + Q5Avx2(row + b * 22, x + b * Block, scales + b, blocks - b, half, vnni: false) : sum;
+        return b < blocks ? sum + Q5Avx2(row + b * 22, x + b * Block, scales + b, corrections + b * 8, blocks - b, half, vnni: false) : sum;
     }
 
     private static float Q5Portable(byte* row, sbyte* x, float* scales, int blocks, float* half)
@@ -463,11 +484,9 @@ public static unsafe class QuantizedMatrixVector
         for (var b = 0; b < blocks; b++)
         {
             var block = row + b * 18;
-            for (var j = 0; j < Block / 2; j++)
-            {
-                codes[j] = (sbyte)(block[2 + j] & 0x0F);
-                codes[j + Block / 2] = (sbyte)(block[2 + j] >> 4);
-            }
+            var raw = Vector128.Load(block + 2);
+            (raw & Vector128.Create((byte)0x0F)).Store((byte*)codes);
+            Vector128.ShiftRightLogical(raw, 4).Store((byte*)codes + Block / 2);
 
             sum += half[*(ushort*)block] * scales[b] * DotPortable(codes, x + b * Block);
         }
