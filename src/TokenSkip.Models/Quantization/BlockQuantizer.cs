@@ -15,6 +15,7 @@ public static unsafe class BlockQuantizer
     /// <summary>Quantizes <paramref name="values"/> (a multiple of 32) into <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException">The lengths disagree.</exception>
     /// <exception cref="NotSupportedException"><paramref name="type"/> is one TokenSkip only reads (Q5_0, Q4_K, Q6_K).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Quantize(QuantizationType type, ReadOnlySpan<float> values, Span<byte> destination)
     {
         if (!QuantizationTypes.IsQuantizable(type))
@@ -52,6 +53,9 @@ public static unsafe class BlockQuantizer
     }
 
     /// <summary>Dequantizes <paramref name="blocks"/> blocks at <paramref name="source"/> into <paramref name="destination"/>.</summary>
+    // Fully optimised from the first call (tier-0 code of these loops is an order of magnitude slower, and prefill
+    // dequantizes every weight of the model once per call).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Dequantize(QuantizationType type, byte* source, float* destination, int blocks)
     {
         var table = HalfTable.Values;
@@ -81,6 +85,7 @@ public static unsafe class BlockQuantizer
     }
 
     // block_q5_0: d (f16), qh (32 fifth bits), qs[16] (weight j low nibble, weight j+16 high nibble).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void DequantizeQ5_0(byte* block, float[] table, float* y)
     {
         var d = table[*(ushort*)block];
@@ -96,6 +101,7 @@ public static unsafe class BlockQuantizer
     }
 
     // block_q4_K: d, dmin (f16), scales[12] (6-bit scale and min for each of 8 sub-blocks), qs[128].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void DequantizeQ4_K(byte* block, float[] table, float* y)
     {
         var d = table[*(ushort*)block];
@@ -132,6 +138,7 @@ public static unsafe class BlockQuantizer
     }
 
     // block_q6_K: ql[128] (low nibbles), qh[64] (2 high bits each), scales[16] (int8, one per 16 weights), d (f16).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void DequantizeQ6_K(byte* block, float[] table, float* y)
     {
         var ql = block;

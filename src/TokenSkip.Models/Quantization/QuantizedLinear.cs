@@ -15,9 +15,9 @@ namespace TokenSkip.Models.Quantization;
 /// </summary>
 public static class QuantizedLinear
 {
-    // Elements per dequantized tile: large enough for the GEMM to run at full rate, small enough to stay a transient
-    // (16 MB in float32).
-    private const int TileElements = 4 << 20;
+    // Elements per dequantized tile: every decoder matrix of common models fits one tile (its product is written
+    // straight to the output, no copy); only output heads are split. A transient of 64 MB in float32, 32 MB in 16 bits.
+    private const int TileElements = 16 << 20;
 
     /// <summary>Returns <c>x·Wᵀ + b</c>.</summary>
     /// <param name="input">x [..., W.Columns]: CPU, float32/bfloat16/float16.</param>
@@ -102,8 +102,14 @@ public static class QuantizedLinear
     private static Tensor Prefill(Tensor x, QuantizedMatrix weight, Tensor? bias)
     {
         var rows = x.shape[0];
-        var output = empty([rows, weight.Rows], x.dtype);
         var tileRows = Math.Max(64, TileElements / weight.Columns);
+        if (tileRows >= weight.Rows)
+        {
+            using var tile = Dequantize(weight, 0, weight.Rows, x.dtype);
+            return nn.functional.linear(x, tile, bias);
+        }
+
+        var output = empty([rows, weight.Rows], x.dtype);
         for (var start = 0; start < weight.Rows; start += tileRows)
         {
             using var scope = NewDisposeScope();
@@ -115,30 +121,49 @@ public static class QuantizedLinear
         return bias is null ? output : output.add_(bias);
     }
 
-    /// <summary>Rows [start, start + count) of W as a [count, W.Columns] tensor of <paramref name="dtype"/>.</summary>
+    /// <summary>Rows [start, start + count) of W as a [count, W.Columns] tensor of <paramref name="dtype"/> (float32, bfloat16 or float16).</summary>
     internal static unsafe Tensor Dequantize(QuantizedMatrix weight, int start, int count, ScalarType dtype)
     {
-        var tile = empty([count, weight.Columns], ScalarType.Float32);
+        var format = SmallTensor.FormatOf(dtype) ?? throw new ArgumentException($"cannot dequantize to {dtype}", nameof(dtype));
+        var tile = empty([count, weight.Columns], dtype);
         fixed (byte* destination = tile.bytes)
         {
-            var work = new DequantizeWork(weight, start, count, (float*)destination);
+            var work = new DequantizeWork(weight, start, count, format, destination);
             KernelThreadPool.Shared(DecodeThreadScope.KernelThreads).Run(work, work.Chunks);
         }
 
-        return dtype == ScalarType.Float32 ? tile : tile.to_type(dtype);
+        return tile;
     }
 
-    private sealed unsafe class DequantizeWork(QuantizedMatrix weight, int start, int count, float* destination) : IChunkedWork
+    // Chunks of rows, dequantized straight into the tile (16-bit tiles through a per-thread float32 buffer).
+    private sealed unsafe class DequantizeWork(QuantizedMatrix weight, int start, int count, WeightFormat format, byte* destination) : IChunkedWork
     {
         private const int RowsPerChunk = 64;
 
+        [ThreadStatic]
+        private static float[]? _buffer;
+
         public int Chunks => (count + RowsPerChunk - 1) / RowsPerChunk;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void RunChunk(int chunk)
         {
             var first = chunk * RowsPerChunk;
             var rows = Math.Min(RowsPerChunk, count - first);
-            weight.DequantizeRows(start + first, rows, destination + (long)first * weight.Columns);
+            var values = rows * weight.Columns;
+            if (format == WeightFormat.Float32)
+            {
+                weight.DequantizeRows(start + first, rows, (float*)destination + (long)first * weight.Columns);
+                return;
+            }
+
+            var buffer = _buffer is { } existing && existing.Length >= values ? existing : _buffer = new float[RowsPerChunk * weight.Columns];
+            fixed (float* floats = buffer)
+            {
+                weight.DequantizeRows(start + first, rows, floats);
+            }
+
+            SmallTensor.Narrow(format, buffer.AsSpan(0, values), new Span<byte>(destination + (long)first * weight.Columns * 2, values * 2));
         }
     }
 }

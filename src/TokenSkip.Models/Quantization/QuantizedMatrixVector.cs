@@ -147,6 +147,7 @@ public static unsafe class QuantizedMatrixVector
     }
 
     // quantize_row_q8_0's arithmetic, with the scale kept in float32.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void QuantizeActivations(ReadOnlySpan<float> input, int blocks, sbyte[] codes, float[] scales, float[] offsets)
     {
         for (var b = 0; b < blocks; b++)
@@ -176,6 +177,7 @@ public static unsafe class QuantizedMatrixVector
     // Q4_0 and Q5_0 codes are q + k (k = 8, 16) as unsigned bytes: the SIMD paths start each block's integer dot product
     // from −k · Σ x over each 32-bit lane's four bytes (the lanes vpdpbusd and vpmaddubsw + vpmaddwd sum), so the offset
     // costs no extra pass.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Corrections(sbyte[] codes, int blocks, int k, int[] corrections)
     {
         for (var lane = 0; lane < blocks * 8; lane++)
@@ -253,6 +255,7 @@ public static unsafe class QuantizedMatrixVector
         [ThreadStatic]
         private static float[]? _row;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunChunk(int chunk)
         {
             var columns = weight.Columns;
