@@ -22,6 +22,7 @@ public static class TokenSkipCli
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(AdapterCommand.Create(console));
+        root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(CompressCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(BuildDefaultModelCommand.Create(console));

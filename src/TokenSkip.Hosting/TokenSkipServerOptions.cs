@@ -24,6 +24,9 @@ public sealed class TokenSkipServerOptions
     /// <summary><c>float32</c>, <c>bfloat16</c> or <c>float16</c>; null picks bfloat16 on CUDA and float32 on the CPU.</summary>
     public string? DType { get; set; }
 
+    /// <summary>Quantize the weights at load: <c>q8_0</c> or <c>q4_0</c> (CPU only), or null for the float weights.</summary>
+    public string? Quantize { get; set; }
+
     /// <summary>
     /// CPU threads for tensor operations (libtorch's intra-op pool, process-wide), set on the model thread before loading;
     /// null keeps libtorch's choice (one per core). On a shared or small machine 1-2 threads often decode faster.

@@ -31,7 +31,8 @@ internal sealed record BenchResults
     public required double PrefillFlopsPerToken { get; init; }
 
     public static BenchResults Create(BenchSettings settings, MachineInfo machine, double bandwidth, double bandwidthBest,
-        IReadOnlyList<ComputeRates.Rate> rates, IReadOnlyList<EngineMeasurement> measurements, IReadOnlyList<EngineMeasurement> runs)
+        IReadOnlyList<ComputeRates.Rate> rates, IReadOnlyList<EngineMeasurement> measurements, IReadOnlyList<EngineMeasurement> runs,
+        ModelFiles files)
     {
         var config = QwenShape.Config;
         double matrices = (double)config.LayerCount * (
@@ -60,7 +61,7 @@ internal sealed record BenchResults
             Measurements = measurements,
             Runs = runs,
             Agreements = agreements,
-            WeightBytesPerToken = new Dictionary<string, double>
+            WeightBytesPerToken = new Dictionary<string, double>(QuantizedBytes(settings, files))
             {
                 ["float32"] = 4 * (matrices + vectors + head),
                 ["bfloat16"] = 2 * (matrices + vectors + head),
@@ -72,7 +73,24 @@ internal sealed record BenchResults
         };
     }
 
-    public static string PeerPrecision(string ours) => ours == "float32" ? "F32" : "F16";
+    public static string PeerPrecision(string ours) => ours switch
+    {
+        "float32" => "F32",
+        "bfloat16" or "float16" => "F16",
+        _ => ours.ToUpperInvariant(), // q8_0 → Q8_0
+    };
+
+    /// <summary>Whether TokenSkip runs llama.cpp's file of quantized type <paramref name="type"/> (all three load; q4_k_m's Q4_K/Q6_K tensors decode through the generic, untuned path).</summary>
+    public static bool TokenSkipLoads(string type) => type is "q8_0" or "q4_0" or "q4_k_m";
+
+    // A quantized decode step reads the whole file's tensors once (the tied embedding as the head): about the file's size.
+    private static IEnumerable<KeyValuePair<string, double>> QuantizedBytes(BenchSettings settings, ModelFiles files) =>
+        settings.QuantizedTypes.Select(t => t.ToLowerInvariant()).Where(t => File.Exists(files.GgufQuantized(t)))
+            .SelectMany(t => new[]
+            {
+                new KeyValuePair<string, double>(t, new FileInfo(files.GgufQuantized(t)).Length),
+                new KeyValuePair<string, double>(PeerPrecision(t), new FileInfo(files.GgufQuantized(t)).Length),
+            });
 
     public string ToMarkdown()
     {
@@ -124,12 +142,12 @@ internal sealed record BenchResults
         if (Agreements.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine("| agreement on the same weights | logits after the prompt: max abs diff (max abs logit) | same top token, top-5 overlap | greedy tokens identical from the start |");
-            text.AppendLine("| --- | --- | --- | --- |");
+            text.AppendLine("| agreement on the same weights | logits after the prompt: max abs diff (max abs logit) | cosine | same top token, top-5 overlap | greedy tokens identical from the start |");
+            text.AppendLine("| --- | --- | --- | --- | --- |");
             foreach (var a in Agreements)
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {a.Ours} vs {a.Theirs} | {a.MaxAbsLogitDifference:G3} ({a.MaxAbsLogit:G3}) | {(a.SameTopToken ? "yes" : "no")}, {a.TopFiveOverlap}/5 | {a.MatchingLeadingTokens} of {a.TokensCompared} |");
+                    $"| {a.Ours} vs {a.Theirs} | {a.MaxAbsLogitDifference:G3} ({a.MaxAbsLogit:G3}) | {a.Cosine:F6} | {(a.SameTopToken ? "yes" : "no")}, {a.TopFiveOverlap}/5 | {a.MatchingLeadingTokens} of {a.TokensCompared} |");
             }
         }
 

@@ -28,6 +28,12 @@ internal sealed record BenchSettings
     /// <summary>Our engine's precisions ("float32", "bfloat16", "float16").</summary>
     public required IReadOnlyList<string> DTypes { get; init; }
 
+    /// <summary>
+    /// Quantized types ("q8_0", "q4_0", "q4_k_m"): for each, llama.cpp's quantizer writes a GGUF file from the F16 one, and
+    /// both engines run that same file (TokenSkip memory-maps it).
+    /// </summary>
+    public IReadOnlyList<string> QuantizedTypes { get; init; } = [];
+
     /// <summary>Where the model files live (reused between runs).</summary>
     public required string WorkFolder { get; init; }
 

@@ -18,6 +18,9 @@ internal sealed record EngineAgreement
 
     public required double MaxAbsLogit { get; init; }
 
+    /// <summary>Cosine similarity of the two logit vectors after the prompt.</summary>
+    public required double Cosine { get; init; }
+
     public required bool SameTopToken { get; init; }
 
     /// <summary>How many of our top-5 tokens after the prompt are in theirs.</summary>
@@ -54,6 +57,7 @@ internal sealed record EngineAgreement
             TokensCompared = compared,
             MaxAbsLogitDifference = a.Zip(b, (x, y) => Math.Abs((double)x - y)).Max(),
             MaxAbsLogit = a.Max(x => Math.Abs((double)x)),
+            Cosine = a.Zip(b, (x, y) => (double)x * y).Sum() / Math.Sqrt(a.Sum(x => (double)x * x) * b.Sum(y => (double)y * y)),
             SameTopToken = topA[0] == topB[0],
             TopFiveOverlap = topA.Intersect(topB).Count(),
         };

@@ -15,6 +15,10 @@ internal static class EngineBenchmark
         void Report(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
         Directory.CreateDirectory(settings.OutputFolder);
         var files = ModelFiles.Ensure(settings.WorkFolder, settings.Seed, Report);
+        foreach (var type in settings.QuantizedTypes)
+        {
+            files.EnsureQuantized(type, settings.Threads, Report);
+        }
 
         var machine = MachineInfo.Collect();
         WaitForQuiet(settings, Report);
@@ -47,12 +51,23 @@ internal static class EngineBenchmark
                     runs.AddRange(MeasureLlama(files, gguf, settings, Report));
                 }
             }
+
+            // Quantized: both engines run the file llama.cpp's quantizer wrote (TokenSkip in bfloat16 for its prefill GEMM).
+            foreach (var type in settings.QuantizedTypes.Select(t => t.ToLowerInvariant()))
+            {
+                if (BenchResults.TokenSkipLoads(type))
+                {
+                    runs.AddRange(MeasureOurs(files, type, useKernel: true, settings, Report));
+                }
+
+                runs.AddRange(MeasureLlama(files, BenchResults.PeerPrecision(type), settings, Report));
+            }
         }
 
         var measurements = runs.GroupBy(m => (m.Engine, m.Precision))
             .Select(g => EngineMeasurement.Merge(g.ToList(), settings.QuietCores)).ToList();
 
-        var results = BenchResults.Create(settings, machine, bandwidthMedian, bandwidthBest, rates, measurements, runs);
+        var results = BenchResults.Create(settings, machine, bandwidthMedian, bandwidthBest, rates, measurements, runs, files);
         File.WriteAllText(Path.Combine(settings.OutputFolder, "results.json"), JsonSerializer.Serialize(results, Json.Options));
         var markdown = results.ToMarkdown();
         File.WriteAllText(Path.Combine(settings.OutputFolder, "results.md"), markdown);
@@ -78,13 +93,17 @@ internal static class EngineBenchmark
         }
     }
 
-    private static IEnumerable<EngineMeasurement> MeasureOurs(ModelFiles files, string dtype, bool useKernel, BenchSettings settings, Action<string> report)
+    // `precision` is a dtype (the float32 Hugging Face folder loaded in it) or a quantized type (its GGUF file, in bfloat16).
+    private static IEnumerable<EngineMeasurement> MeasureOurs(ModelFiles files, string precision, bool useKernel, BenchSettings settings, Action<string> report)
     {
+        var dtype = precision;
         report($"TokenSkip {dtype}{(useKernel ? string.Empty : " (libtorch only)")}: child process");
         WaitForQuiet(settings, report);
+        var quantized = BenchResults.TokenSkipLoads(precision);
         var logits = Path.Combine(settings.OutputFolder, $"logits-tokenskip-{dtype}{(useKernel ? string.Empty : "-libtorch")}.f32");
         var measurement = ChildProcess.Run(
-            ["measure-ours", "--model", files.HuggingFaceFolder, "--dtype", dtype, "--kernel", useKernel ? "true" : "false",
+            ["measure-ours", "--model", quantized ? files.GgufQuantized(precision) : files.HuggingFaceFolder, "--dtype", quantized ? "bfloat16" : dtype,
+                "--label", precision, "--kernel", useKernel ? "true" : "false",
                 .. CommonArguments(settings), "--logits", logits],
             Path.Combine(settings.OutputFolder, $"child-tokenskip-{dtype}{(useKernel ? string.Empty : "-libtorch")}.json"),
             settings.ChildTimeout, report);
@@ -96,7 +115,7 @@ internal static class EngineBenchmark
         report($"llama.cpp {precision}: child process");
         WaitForQuiet(settings, report);
         var measurement = ChildProcess.Run(
-            ["measure-llama", "--gguf", precision == "F32" ? files.GgufF32 : files.GgufF16, "--precision", precision,
+            ["measure-llama", "--gguf", files.GgufFor(precision), "--precision", precision,
                 .. CommonArguments(settings), "--logits", Path.Combine(settings.OutputFolder, $"logits-llama-{precision}.f32")],
             Path.Combine(settings.OutputFolder, $"child-llama-{precision}.json"), settings.ChildTimeout, report);
         return ReportMeasurement(measurement, report);

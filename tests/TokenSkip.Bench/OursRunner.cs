@@ -11,7 +11,10 @@ namespace TokenSkip.Bench;
 /// <summary>Times TokenSkip's engine (TorchSharp) in this process: loading, then decode and prefill through <see cref="TextGenerator"/>.</summary>
 internal static class OursRunner
 {
-    public static EngineMeasurement Measure(string modelFolder, string dtypeName, bool useKernel, BenchSettings settings, string logitsFile)
+    /// <param name="modelFolder">A Hugging Face folder or a GGUF file.</param>
+    /// <param name="dtypeName">The compute precision.</param>
+    /// <param name="label">The row's precision name (the dtype, or the GGUF file's quantized type).</param>
+    public static EngineMeasurement Measure(string modelFolder, string dtypeName, string label, bool useKernel, BenchSettings settings, string logitsFile)
     {
         set_num_threads(settings.Threads);
         var dtype = ModelDType.Parse(dtypeName);
@@ -50,7 +53,7 @@ internal static class OursRunner
         return new EngineMeasurement
         {
             Engine = useKernel ? "TokenSkip" : "TokenSkip (libtorch only)",
-            Precision = dtypeName,
+            Precision = label,
             Threads = settings.Threads,
             LoadSeconds = loadSeconds,
             DecodeTokensPerSecond = [.. decode],
@@ -60,7 +63,8 @@ internal static class OursRunner
             OtherProcessesCores = activity.OtherProcessesCores(),
             GreedyTokens = tokens,
             LogitsFile = logitsFile,
-            Notes = $"torch threads {get_num_threads()}, matrix-vector kernel {(useKernel ? "on" : "off")}",
+            Notes = $"torch threads {get_num_threads()}, matrix-vector kernel {(useKernel ? "on" : "off")}, compute {dtypeName}" +
+                (model.HasQuantizedWeights ? $", quantized kernel {TokenSkip.Models.Quantization.QuantizedMatrixVector.BestPath}" : string.Empty),
         };
     }
 

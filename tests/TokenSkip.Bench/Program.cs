@@ -14,6 +14,7 @@ var output = new Option<string>("--out") { Description = "Folder for results.jso
 var work = new Option<string>("--work") { Description = "Folder for the model files (about 5 GB; reused when present)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "tokenskip-bench") };
 var quietWait = new Option<int>("--quiet-wait") { Description = "Seconds to wait, before each engine run, for other processes to leave the CPU (0: don't wait)", DefaultValueFactory = _ => 20 };
 var childTimeout = new Option<int>("--child-timeout") { Description = "Seconds one engine run may take before it is killed and left out", DefaultValueFactory = _ => 240 };
+var quantized = new Option<string>("--quantized") { Description = "Quantized types, comma-separated: q8_0, q4_0, q4_k_m (both engines, on the file llama.cpp's quantizer writes); empty for none", DefaultValueFactory = _ => "q8_0,q4_0,q4_k_m" };
 var compareLibtorch = new Option<bool>("--compare-libtorch") { Description = "Also time our engine with everything in libtorch (ModelLoadOptions.UseCpuKernels = false)" };
 
 var model = new Option<string>("--model") { Required = true };
@@ -23,6 +24,7 @@ var precision = new Option<string>("--precision") { Required = true };
 var kernel = new Option<bool>("--kernel") { DefaultValueFactory = _ => true };
 var logits = new Option<string>("--logits") { Required = true };
 var result = new Option<string>("--result") { Required = true };
+var label = new Option<string?>("--label") { Description = "The precision the row is named by (default: --dtype)" };
 
 BenchSettings Settings(ParseResult parse) => new()
 {
@@ -34,6 +36,7 @@ BenchSettings Settings(ParseResult parse) => new()
     Rounds = Math.Max(1, parse.GetValue(rounds)),
     Seed = parse.GetValue(seed),
     DTypes = (parse.GetValue(dtypes) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+    QuantizedTypes = (parse.GetValue(quantized) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
     WorkFolder = FullPathOrEmpty(parse.GetValue(work)),
     OutputFolder = FullPathOrEmpty(parse.GetValue(output)),
     CompareWithoutKernel = parse.GetValue(compareLibtorch),
@@ -49,17 +52,17 @@ void WriteResult(ParseResult parse, EngineMeasurement measurement) =>
 
 var engine = new Command("engine", "Times TokenSkip's engine and llama.cpp on the same random Qwen2.5-0.5B-shaped weights and writes results.json and results.md")
 {
-    threads, decodeTokens, promptTokens, prefillTokens, repetitions, rounds, seed, dtypes, output, work, quietWait, childTimeout, compareLibtorch,
+    threads, decodeTokens, promptTokens, prefillTokens, repetitions, rounds, seed, dtypes, quantized, output, work, quietWait, childTimeout, compareLibtorch,
 };
 engine.SetAction(parse => EngineBenchmark.Run(Settings(parse)));
 
 var measureOurs = new Command("measure-ours", "(internal) one TokenSkip measurement in this process")
 {
-    model, dtype, kernel, threads, decodeTokens, promptTokens, prefillTokens, repetitions, seed, logits, result,
+    model, dtype, label, kernel, threads, decodeTokens, promptTokens, prefillTokens, repetitions, seed, logits, result,
 };
 measureOurs.Hidden = true;
 measureOurs.SetAction(parse => WriteResult(parse,
-    OursRunner.Measure(parse.GetValue(model)!, parse.GetValue(dtype)!, parse.GetValue(kernel), Settings(parse), parse.GetValue(logits)!)));
+    OursRunner.Measure(parse.GetValue(model)!, parse.GetValue(dtype)!, parse.GetValue(label) ?? parse.GetValue(dtype)!, parse.GetValue(kernel), Settings(parse), parse.GetValue(logits)!)));
 
 var measureLlama = new Command("measure-llama", "(internal) one llama.cpp measurement in this process")
 {

@@ -41,6 +41,43 @@ public sealed class GenerateCommandTests
         var expected = new TextGenerator(reference).Generate([1, 2, 3], new GenerationOptions { MaxNewTokens = 7, StopTokenIds = [48] });
         Assert.Equal(expected.OutputIds, outputIds);
         Assert.Equal(expected.FinishReason == FinishReason.Stop ? "stop" : "length", root.GetProperty("finish_reason").GetString());
+
+        // Timings: both phases measured, and each rate is its token count over its phase (the first token excluded from decode).
+        var timings = root.GetProperty("timings");
+        var promptMs = timings.GetProperty("prompt_ms").GetDouble();
+        var decodeMs = timings.GetProperty("decode_ms").GetDouble();
+        Assert.True(promptMs > 0, $"prompt_ms {promptMs}");
+        Assert.True(decodeMs >= 0, $"decode_ms {decodeMs}");
+        Assert.Equal(3 * 1000 / promptMs, timings.GetProperty("prefill_tokens_per_second").GetDouble(), 0.01 * 3 * 1000 / promptMs);
+        var decodeRate = timings.GetProperty("decode_tokens_per_second").GetDouble();
+        if (outputIds.Length > 1 && decodeMs > 0)
+        {
+            Assert.Equal((outputIds.Length - 1) * 1000 / decodeMs, decodeRate, 0.01 * (outputIds.Length - 1) * 1000 / decodeMs);
+        }
+    }
+
+    [Fact]
+    public async Task QuantizeLoadsTheWeightsQuantized()
+    {
+        using var folder = new TempFolder();
+        var config = new TransformerConfig
+        {
+            Architecture = ModelArchitecture.Qwen2, ModelType = "qwen2", HiddenSize = 64, IntermediateSize = 96, LayerCount = 2,
+            HeadCount = 4, KeyValueHeadCount = 2, HeadDim = 16, VocabularySize = 50, MaxPositions = 64, RmsNormEpsilon = 1e-6,
+            RopeTheta = 10000, TieWordEmbeddings = true, AttentionBias = true, EosTokenIds = [49],
+        };
+        using (var model = new CausalLanguageModel(config).InitializeRandom(4, std: 0.5))
+        {
+            model.Save(folder.Path);
+        }
+
+        var (code, output, error) = await CliRunner.RunAsync("generate", "--model", folder.Path, "--prompt-ids", "1,2,3", "--max-tokens", "6", "--quantize", "q4_0", "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        using var reference = CausalLanguageModel.Load(folder.Path, new ModelLoadOptions { Quantize = TokenSkip.Models.Quantization.QuantizationType.Q4_0 });
+        var expected = new TextGenerator(reference).Generate([1, 2, 3], new GenerationOptions { MaxNewTokens = 6 });
+        Assert.Equal(expected.OutputIds, json.RootElement.GetProperty("output_ids").EnumerateArray().Select(e => e.GetInt32()));
     }
 
     [SkippableFact]
@@ -66,6 +103,7 @@ public sealed class GenerateCommandTests
     [InlineData(new[] { "generate", "--model", "/tmp", "--prompt-ids", "1", "--temperature", "-1" }, "temperature must be")]
     [InlineData(new[] { "generate", "--model", "/tmp", "--prompt-ids", "1", "--device", "tpu" }, "device 'tpu' is not one of")]
     [InlineData(new[] { "generate", "--model", "/tmp", "--prompt-ids", "1", "--threads", "0" }, "--threads must be at least 1; got 0")]
+    [InlineData(new[] { "generate", "--model", "/tmp", "--prompt-ids", "1", "--quantize", "q5_1" }, "quantization 'q5_1' is not one of q8_0, q4_0")]
     public async Task ErrorsAreOneLineWithoutStackTraces(string[] args, string expected)
     {
         var (code, output, error) = await CliRunner.RunAsync(args);

@@ -16,7 +16,7 @@ internal static class AdapterCommand
 
     private static Command CreateMerge(CliConsole console)
     {
-        var model = new ModelOptions();
+        var model = new ModelOptions(forInference: false);
         var adapter = new Option<string>("--adapter", "-a") { Description = "PEFT LoRA adapter folder.", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the merged model (config.json, model.safetensors, tokenizer files).", Required = true };
         var command = new Command("merge", "Merge a LoRA adapter into its base model's weights and write a Hugging Face model folder.");

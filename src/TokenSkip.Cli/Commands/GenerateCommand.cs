@@ -74,12 +74,21 @@ internal static class GenerateCommand
             var generator = new TextGenerator(bundle.Model, tokenizer);
             var asJson = parse.GetValue(json);
             var clock = Stopwatch.StartNew();
-            var result = generator.Generate(ids, options, asJson ? null : update => console.Out.Write(update.TextDelta), cancellationToken);
+            TimeSpan? firstToken = null;
+            var result = generator.Generate(ids, options, update =>
+            {
+                firstToken ??= clock.Elapsed;
+                if (!asJson)
+                {
+                    console.Out.Write(update.TextDelta);
+                }
+            }, cancellationToken);
             clock.Stop();
 
             if (asJson)
             {
-                console.WriteJson(GenerationJson.From(result));
+                var timings = TimingsJson.From(result.Usage.PromptTokens, result.Usage.CompletionTokens, firstToken ?? clock.Elapsed, clock.Elapsed);
+                console.WriteJson(GenerationJson.From(result, timings));
             }
             else
             {

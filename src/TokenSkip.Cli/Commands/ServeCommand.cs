@@ -20,7 +20,7 @@ internal static class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
-        var model = new Option<string?>("--model", "-m") { Description = "Model folder (Hugging Face layout with tokenizer.json); default: the embedded model." };
+        var model = new Option<string?>("--model", "-m") { Description = "Model folder (Hugging Face layout with tokenizer.json) or .gguf file; default: the embedded model." };
         var adapter = new Option<string?>("--adapter") { Description = "PEFT LoRA adapter folder to merge into the model." };
         var port = new Option<int?>("--port") { Description = "TCP port (default 8080; 0 picks a free one)." };
         var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)." };
@@ -36,11 +36,12 @@ internal static class ServeCommand
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default cpu)." };
         var dtype = new Option<string?>("--dtype") { Description = "float32, bfloat16 or float16 (default: bfloat16 on CUDA, float32 on CPU)." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for tensor operations (default: libtorch's choice)." };
+        var quantize = new Option<string?>("--quantize") { Description = $"Quantize the weights at load ({TokenSkip.Models.Quantization.QuantizationTypes.Names}; CPU only)." };
         var maxBatch = new Option<int?>("--max-batch-size") { Description = "Requests decoded together (KV cache slots; default 16)." };
         var context = new Option<int?>("--context") { Description = "Tokens per request, prompt plus completion (default 2048, at most the model's)." };
 
         var command = new Command("serve", "Serve a TokenSkip model over an OpenAI-compatible HTTP API (chat and text completions, SSE streaming).");
-        foreach (var option in new Option[] { model, adapter, port, host, apiKey, allowUnauthenticated, device, dtype, threads, maxBatch, context, shutdownTimeout })
+        foreach (var option in new Option[] { model, adapter, port, host, apiKey, allowUnauthenticated, device, dtype, threads, quantize, maxBatch, context, shutdownTimeout })
         {
             command.Options.Add(option);
         }
@@ -56,6 +57,7 @@ internal static class ServeCommand
                 options.ApiKey = parse.GetValue(apiKey) ?? options.ApiKey;
                 options.Device = parse.GetValue(device) ?? options.Device;
                 options.DType = parse.GetValue(dtype) ?? options.DType;
+                options.Quantize = parse.GetValue(quantize) ?? options.Quantize;
                 options.Threads = parse.GetValue(threads) ?? options.Threads;
                 options.MaxBatchSize = parse.GetValue(maxBatch) ?? options.MaxBatchSize;
                 options.ContextTokens = parse.GetValue(context) ?? options.ContextTokens;

@@ -18,7 +18,7 @@ internal static class TrainCommand
 {
     public static Command Create(CliConsole console)
     {
-        var model = new ModelOptions();
+        var model = new ModelOptions(forInference: false);
         var data = new Option<string>("--data") { Description = "Training data: JSON Lines of {instruction,input,output} or {messages:[...]} records (or one JSON array of them).", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Output folder: the PEFT adapter (or, with --full, the model), and checkpoint-N/ folders.", Required = true };
         var full = new Option<bool>("--full") { Description = "Train all weights of the model instead of a LoRA adapter." };

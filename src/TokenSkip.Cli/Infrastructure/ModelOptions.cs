@@ -1,15 +1,28 @@
 using System.CommandLine;
 using TokenSkip.Models;
+using TokenSkip.Models.Quantization;
 using TokenSkip.Models.Runtime;
 
 namespace TokenSkip.Cli.Infrastructure;
 
-/// <summary>The <c>--model</c>, <c>--device</c>, <c>--dtype</c> and <c>--threads</c> options shared by commands that load a model.</summary>
-internal sealed class ModelOptions
+/// <summary>
+/// The <c>--model</c>, <c>--device</c>, <c>--dtype</c>, <c>--threads</c> and (for inference) <c>--quantize</c> options
+/// shared by commands that load a model.
+/// </summary>
+/// <param name="forInference">
+/// Whether the command only runs the model forward, so it may quantize the weights; commands that train or rewrite the
+/// weights (train, adapter merge) need the float weights and do not offer <c>--quantize</c>.
+/// </param>
+internal sealed class ModelOptions(bool forInference = true)
 {
     public Option<string?> Model { get; } = new("--model", "-m")
     {
-        Description = "Hugging Face model folder (config.json + model.safetensors, tokenizer.json); default: the embedded model.",
+        Description = "Hugging Face model folder (config.json + model.safetensors, tokenizer.json) or a .gguf file; default: the embedded model.",
+    };
+
+    public Option<string?> Quantize { get; } = new("--quantize")
+    {
+        Description = $"Quantize the weights at load ({QuantizationTypes.Names}; CPU only): 8 or 4 bits per weight, decoded by TokenSkip's SIMD kernels. A .gguf file's own quantized tensors need no flag.",
     };
 
     public Option<string> Device { get; } = new("--device")
@@ -34,6 +47,10 @@ internal sealed class ModelOptions
         command.Options.Add(Device);
         command.Options.Add(DType);
         command.Options.Add(Threads);
+        if (forInference)
+        {
+            command.Options.Add(Quantize);
+        }
     }
 
     /// <summary>The --model folder, or the embedded default model when none is given.</summary>
@@ -53,10 +70,12 @@ internal sealed class ModelOptions
         }
 
         var dtype = parse.GetValue(DType);
+        var quantize = forInference ? parse.GetValue(Quantize) : null;
         return new ModelLoadOptions
         {
             Device = ComputeDevice.Parse(parse.GetValue(Device)!),
             DType = dtype is null ? null : ModelDType.Parse(dtype),
+            Quantize = quantize is null ? null : QuantizationTypes.Parse(quantize),
         };
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TokenSkip.Models;
 using TokenSkip.Models.Loading;
+using TokenSkip.Models.Quantization;
 using TokenSkip.Models.Runtime;
 
 namespace TokenSkip.Hosting.Worker;
@@ -31,9 +32,9 @@ public sealed class FolderModelLoader : IModelLoader
             return DefaultModel.Require();
         }
 
-        return Directory.Exists(options.Model)
+        return Directory.Exists(options.Model) || (File.Exists(options.Model) && options.Model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
             ? Path.GetFullPath(options.Model)
-            : throw new DirectoryNotFoundException($"{TokenSkipServerOptions.SectionName}:Model: model folder '{options.Model}' not found");
+            : throw new DirectoryNotFoundException($"{TokenSkipServerOptions.SectionName}:Model: model folder or .gguf file '{options.Model}' not found");
     }
 
     /// <inheritdoc />
@@ -44,6 +45,7 @@ public sealed class FolderModelLoader : IModelLoader
             {
                 Device = ComputeDevice.Parse(_options.Device),
                 DType = _options.DType is null ? null : ModelDType.Parse(_options.DType),
+                Quantize = _options.Quantize is null ? null : QuantizationTypes.Parse(_options.Quantize),
             },
             AdapterFolder = _options.Adapter,
             Adapter = AdapterMode.Merge,

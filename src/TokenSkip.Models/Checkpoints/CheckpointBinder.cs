@@ -14,7 +14,12 @@ internal static class CheckpointBinder
     /// <param name="weights">The checkpoint.</param>
     /// <param name="isIgnorable">Tensors exporters write that the model does not need (buffers, unused heads).</param>
     /// <param name="description">What the model is, for the unexpected-tensor message ("a Qwen2 model with 24 layers").</param>
-    public static void Bind(torch.nn.Module module, CheckpointWeights weights, Func<string, bool> isIgnorable, string description)
+    /// <param name="bound">
+    /// Called with each parameter's name right after its weights are copied (e.g. to quantize and free it at once, so a
+    /// quantized load never holds the whole float model).
+    /// </param>
+    public static void Bind(torch.nn.Module module, CheckpointWeights weights, Func<string, bool> isIgnorable, string description,
+        Action<string>? bound = null)
     {
         var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         var unexpected = weights.Names.Where(n => !parameters.ContainsKey(n) && !isIgnorable(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
@@ -33,6 +38,7 @@ internal static class CheckpointBinder
         foreach (var (name, parameter) in parameters)
         {
             weights.CopyTo(name, parameter);
+            bound?.Invoke(name);
         }
     }
 

@@ -7,7 +7,8 @@ namespace TokenSkip.Models.Export;
 /// <summary>
 /// Writes a GGUF version 3 file (the format of llama.cpp): header, metadata key/values, tensor infos, then the tensor
 /// data, each tensor starting at a multiple of <see cref="Alignment"/> bytes from the start of the data section.
-/// Tensors are F32 or F16; they are converted from whatever float type they have when the file is written.
+/// Tensors are F32, F16, BF16, Q8_0 or Q4_0; they are converted (quantized with ggml's reference arithmetic) from
+/// whatever float type they have when the file is written.
 /// </summary>
 /// <remarks>
 /// Layout (all integers little-endian): magic "GGUF", version (u32), tensor count (u64), metadata count (u64); each
@@ -69,6 +70,12 @@ public sealed class GgufWriter
             throw new ArgumentException($"tensor '{name}' has {tensor.dim()} dimensions; GGUF allows 1 to {MaxDimensions}", nameof(tensor));
         }
 
+        if (!GgufTensorTypes.IsWritable(type)
+            || (GgufTensorTypes.QuantizationOf(type) is not null && (tensor.dim() != 2 || !Quantization.QuantizedMatrix.CanQuantize((int)tensor.shape[1]))))
+        {
+            throw new ArgumentException($"tensor '{name}' [{string.Join(", ", tensor.shape)}] cannot be written as {type} (F32, F16 and BF16 take any tensor; Q8_0 and Q4_0 matrices whose rows are a multiple of 32)", nameof(type));
+        }
+
         _tensors.Add(new Entry(name, tensor, type));
         return this;
     }
@@ -113,8 +120,22 @@ public sealed class GgufWriter
         foreach (var tensor in _tensors)
         {
             using var scope = torch.NewDisposeScope();
-            var elementType = tensor.Type == GgufTensorType.F32 ? torch.ScalarType.Float32 : torch.ScalarType.Float16;
-            tensor.Tensor.detach().cpu().to_type(elementType).contiguous().WriteBytesToStream(stream, 4 << 20);
+            if (GgufTensorTypes.QuantizationOf(tensor.Type) is { } quantization)
+            {
+                using var matrix = Quantization.TensorQuantizer.Quantize(tensor.Tensor, quantization);
+                stream.Write(matrix.Bytes);
+            }
+            else
+            {
+                var elementType = tensor.Type switch
+                {
+                    GgufTensorType.F32 => torch.ScalarType.Float32,
+                    GgufTensorType.BF16 => torch.ScalarType.BFloat16,
+                    _ => torch.ScalarType.Float16,
+                };
+                tensor.Tensor.detach().cpu().to_type(elementType).contiguous().WriteBytesToStream(stream, 4 << 20);
+            }
+
             WritePadding(stream, (long)(AlignUp(tensor.ByteCount) - tensor.ByteCount));
         }
     }
@@ -181,6 +202,6 @@ public sealed class GgufWriter
 
     private sealed record Entry(string Name, torch.Tensor Tensor, GgufTensorType Type)
     {
-        public ulong ByteCount => (ulong)Tensor.NumberOfElements * (Type == GgufTensorType.F32 ? 4UL : 2UL);
+        public ulong ByteCount => GgufTensorTypes.ByteCount(Type, Tensor.shape);
     }
 }

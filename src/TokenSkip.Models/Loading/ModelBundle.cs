@@ -4,6 +4,7 @@ using TokenSkip.Core.Prompts;
 using TokenSkip.Core.Text;
 using TokenSkip.Models.Checkpoints;
 using TokenSkip.Models.Configuration;
+using TokenSkip.Models.Gguf;
 using TokenSkip.Models.Lora;
 using TokenSkip.Models.Tokenization;
 using TokenSkip.Models.Transformer;
@@ -77,7 +78,8 @@ public sealed class ModelBundle : IDisposable
     public IReadOnlyList<int> EndOfTurnTokenIds { get; }
 
     /// <summary>
-    /// Loads a Hugging Face model folder: <c>config.json</c> (its architecture gives the family), the weights on the device
+    /// Loads a Hugging Face model folder, or a <c>.gguf</c> file (weights memory-mapped, tokenizer from its metadata, see
+    /// <see cref="GgufFile"/>): <c>config.json</c> (its architecture gives the family), the weights on the device
     /// and in the precision of <see cref="ModelBundleOptions.Load"/>, <c>tokenizer.json</c> (or <c>vocab.json</c>),
     /// <c>tokenskip.json</c>, and the adapter of <see cref="ModelBundleOptions.AdapterFolder"/>.
     /// </summary>
@@ -90,27 +92,59 @@ public sealed class ModelBundle : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         options ??= new ModelBundleOptions();
+        if (GgufModelLoader.IsGgufPath(folder))
+        {
+            return LoadGguf(Path.GetFullPath(folder), options, cancellationToken);
+        }
+
         if (!Directory.Exists(folder))
         {
-            throw new ModelFormatException(folder, "model folder not found");
+            throw new ModelFormatException(folder, File.Exists(folder) ? "not a model folder nor a .gguf file" : "model folder not found");
         }
 
         var path = Path.GetFullPath(folder);
         TransformerConfig.Load(path); // config.json first: its errors (architecture included) come before any other
         var tokenizer = LoadTokenizer(path, options.RequireTokenizer);
         var adapterFolder = options.AdapterFolder is null ? null : Path.GetFullPath(options.AdapterFolder);
-        var card = (adapterFolder is null ? null : LoadCard(adapterFolder)) ?? LoadCard(path);
+        var card = AdapterCard(adapterFolder) ?? LoadCard(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Assemble(load => CausalLanguageModel.Load(path, load), tokenizer, card, adapterFolder, path, options, cancellationToken);
+    }
 
-        // TokenSkip's released adapters carry no tokenskip.json: an adapter without one is taken as TokenSkip-trained with
-        // the default card (γ 1.0 by default, instructions after the system prompt), so every door gives it its trained
-        // prompt. A plain LoRA that is not TokenSkip's wants a card of its own or a plain base model.
-        if (card is null && adapterFolder is not null)
+    // A GGUF file carries its tokenizer in its metadata; the card can only come from an adapter.
+    private static ModelBundle LoadGguf(string path, ModelBundleOptions options, CancellationToken cancellationToken)
+    {
+        ITextTokenizer? tokenizer;
+        using (var file = GgufFile.Open(path))
         {
-            card = new ModelCard { Description = $"TokenSkip adapter {Path.GetFileName(adapterFolder)} (no {ModelCard.FileName}: default card)" };
+            GgufConfigReader.Read(file); // the architecture's errors come before any other
+            tokenizer = GgufTokenizerReader.Read(file);
         }
 
+        if (tokenizer is null && options.RequireTokenizer)
+        {
+            throw new ModelFormatException(path, "has no tokenizer (tokenizer.ggml.model): encoding prompts and decoding text needs one");
+        }
+
+        var adapterFolder = options.AdapterFolder is null ? null : Path.GetFullPath(options.AdapterFolder);
         cancellationToken.ThrowIfCancellationRequested();
-        var model = CausalLanguageModel.Load(path, options.Load);
+        return Assemble(load => CausalLanguageModel.Load(path, load), tokenizer, AdapterCard(adapterFolder), adapterFolder, path, options, cancellationToken,
+            Path.GetFileNameWithoutExtension(path));
+    }
+
+    // TokenSkip's released adapters carry no tokenskip.json: an adapter without one is taken as TokenSkip-trained with
+    // the default card (γ 1.0 by default, instructions after the system prompt), so every door gives it its trained
+    // prompt. A plain LoRA that is not TokenSkip's wants a card of its own or a plain base model.
+    private static ModelCard? AdapterCard(string? adapterFolder) =>
+        adapterFolder is null ? null
+        : LoadCard(adapterFolder) ?? new ModelCard { Description = $"TokenSkip adapter {Path.GetFileName(adapterFolder)} (no {ModelCard.FileName}: default card)" };
+
+    private static ModelBundle Assemble(Func<Runtime.ModelLoadOptions, CausalLanguageModel> loadModel, ITextTokenizer? tokenizer, ModelCard? card,
+        string? adapterFolder, string path, ModelBundleOptions options, CancellationToken cancellationToken, string? defaultId = null)
+    {
+        // A merged adapter is folded into the float weights before they are quantized.
+        var quantizeAfterMerge = adapterFolder is not null && options.Adapter == AdapterMode.Merge ? options.Load.Quantize : null;
+        var model = loadModel(quantizeAfterMerge is null ? options.Load : options.Load with { Quantize = null });
         LoraAdapter? attached = null;
         try
         {
@@ -128,7 +162,12 @@ public sealed class ModelBundle : IDisposable
                 }
             }
 
-            return new ModelBundle(model, tokenizer, options.ModelId ?? IdOf(path), card, attached, path);
+            if (quantizeAfterMerge is { } quantization)
+            {
+                model.Quantize(quantization);
+            }
+
+            return new ModelBundle(model, tokenizer, options.ModelId ?? defaultId ?? IdOf(path), card, attached, path);
         }
         catch
         {

@@ -95,11 +95,17 @@ public sealed class LoraLayer : IDisposable
     }
 
     /// <summary>W += scaling · B·A.</summary>
+    /// <exception cref="NotSupportedException">The target's weight is quantized (there is no float weight to fold into).</exception>
     internal void Merge()
     {
         if (IsMerged)
         {
             return;
+        }
+
+        if (Target.IsQuantized)
+        {
+            throw new NotSupportedException($"{ModuleName}: a LoRA update cannot be merged into a quantized weight; attach it unmerged");
         }
 
         Shift(sign: 1);

@@ -1,3 +1,4 @@
+using TokenSkip.Models.Quantization;
 using TorchSharp;
 
 namespace TokenSkip.Models.Runtime;
@@ -19,6 +20,15 @@ public sealed record ModelLoadOptions
     /// comparisons).
     /// </summary>
     public bool UseCpuKernels { get; init; } = true;
+
+    /// <summary>
+    /// Quantizes the weights of every linear layer, the embedding and the output head to this block format after loading
+    /// (CPU only): the float copies are freed, decoding reads the 8- or 4-bit blocks through TokenSkip's SIMD kernels and
+    /// prefill multiplies dequantized tiles with libtorch's GEMM in <see cref="DType"/> (bfloat16 is the fast one on CPUs
+    /// with AVX-512 BF16). Norms and biases stay in <see cref="DType"/>. Null (the default) keeps the float weights. A GGUF
+    /// file's quantized tensors are used as stored whatever this says.
+    /// </summary>
+    public QuantizationType? Quantize { get; init; }
 
     /// <summary>The precision actually used.</summary>
     public torch.ScalarType ResolvedDType => DType ?? ModelDType.DefaultFor(Device);

@@ -15,6 +15,9 @@ internal sealed class ByteLevelPreTokenizer
 
     public ByteLevelPreTokenizer(IReadOnlyList<Regex> patterns) => _patterns = patterns;
 
+    /// <summary>The split regexes, applied in order.</summary>
+    public IReadOnlyList<Regex> Patterns => _patterns;
+
     /// <summary>Appends the pre-token ranges of <paramref name="text"/> in order to <paramref name="pieces"/>.</summary>
     public void Split(string text, List<Range> pieces)
     {

@@ -103,6 +103,9 @@ public sealed class HfTokenizer : ITextTokenizer
         return tokenizer;
     }
 
+    /// <summary>A tokenizer from an already validated definition (e.g. read from a GGUF file's metadata).</summary>
+    internal static HfTokenizer Create(TokenizerDefinition definition, string? bosToken, string? eosToken) => new(definition, bosToken, eosToken);
+
     /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text)
     {

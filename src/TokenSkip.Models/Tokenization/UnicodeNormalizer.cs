@@ -12,6 +12,9 @@ internal sealed class UnicodeNormalizer
 
     public UnicodeNormalizer(IReadOnlyList<NormalizationForm> forms) => _forms = forms;
 
+    /// <summary>The forms applied, in order.</summary>
+    public IReadOnlyList<NormalizationForm> Forms => _forms;
+
     /// <summary>Normalizes <paramref name="text"/>, which must hold no lone surrogates.</summary>
     public string Apply(string text)
     {

@@ -3,6 +3,7 @@ using TokenSkip.Models.Checkpoints;
 using TokenSkip.Models.Configuration;
 using TokenSkip.Models.Inference;
 using TokenSkip.Models.Kernels;
+using TokenSkip.Models.Quantization;
 using TokenSkip.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -20,6 +21,7 @@ namespace TokenSkip.Models.Transformer;
 public sealed class CausalLanguageModel : NamedModule
 {
     private readonly RotaryEmbedding _rotary;
+    private readonly List<IDisposable> _owned = [];
 
     /// <summary>Creates a model with uninitialised weights; use <see cref="Load"/> or <see cref="InitializeRandom"/>.</summary>
     public CausalLanguageModel(TransformerConfig config, ModelLoadOptions? options = null) : base(nameof(CausalLanguageModel))
@@ -77,13 +79,41 @@ public sealed class CausalLanguageModel : NamedModule
     /// <summary>Whether decode-sized work on the CPU uses the SIMD kernels (<see cref="ModelLoadOptions.UseCpuKernels"/>).</summary>
     public bool UseCpuKernels { get; }
 
-    /// <summary>The folder the model was loaded from, if any.</summary>
+    /// <summary>
+    /// The block format the weights were quantized to by <see cref="Quantize"/>, or null (float weights, or a GGUF file's
+    /// own mix of types: see <see cref="Projection.QuantizedWeight"/>).
+    /// </summary>
+    public QuantizationType? Quantization { get; private set; }
+
+    /// <summary>Whether any weight is held block-quantized.</summary>
+    public bool HasQuantizedWeights => Body.QuantizedEmbedding is not null || modules().OfType<Projection>().Any(p => p.IsQuantized);
+
+    /// <summary>The folder (or GGUF file) the model was loaded from, if any.</summary>
     public string? SourceFolder { get; private set; }
 
-    /// <summary>Loads a Hugging Face checkpoint folder (config.json + safetensors weights), validating every tensor.</summary>
+    /// <summary>
+    /// Loads a Hugging Face checkpoint folder (config.json + safetensors weights), or a <c>.gguf</c> file (its quantized
+    /// matrices memory-mapped, see <see cref="Gguf.GgufFile"/>), validating every tensor.
+    /// </summary>
     /// <exception cref="ModelFormatException">A file is missing or malformed, or a tensor is missing, unexpected, or of the wrong shape or dtype.</exception>
     public static CausalLanguageModel Load(string folder, ModelLoadOptions? options = null)
     {
+        if (Gguf.GgufModelLoader.IsGgufPath(folder))
+        {
+            var file = Gguf.GgufFile.Open(folder);
+            try
+            {
+                var loaded = Gguf.GgufModelLoader.Load(file, options);
+                loaded.SourceFolder = file.FilePath;
+                return loaded;
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+        }
+
         if (!Directory.Exists(folder))
         {
             throw new ModelFormatException(folder, "model folder not found");
@@ -97,7 +127,13 @@ public sealed class CausalLanguageModel : NamedModule
             // Old exporters write rotary buffers; tied checkpoints may carry a copy of the embedding as lm_head.
             CheckpointBinder.Bind(model, weights,
                 name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (name == "lm_head.weight" && config.TieWordEmbeddings),
-                $"a {config.Architecture} model with {config.LayerCount} layers");
+                $"a {config.Architecture} model with {config.LayerCount} layers",
+                options?.Quantize is { } type ? model.QuantizeOnceBound(type) : null);
+            if (options?.Quantize is { } quantization)
+            {
+                model.Quantize(quantization);
+            }
+
             if (model.UseCpuKernels && !model.Device.IsCuda)
             {
                 HugePages.Advise(model.parameters());
@@ -111,6 +147,53 @@ public sealed class CausalLanguageModel : NamedModule
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Quantizes the embedding, the output head and every linear layer whose input width is a multiple of 32 to
+    /// <paramref name="type"/>, freeing their float weights. Inference only: the quantized weights take no gradients,
+    /// cannot be saved as safetensors, and LoRA adapters apply to them unmerged.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model is on CUDA (the quantized kernels are CPU kernels).</exception>
+    /// <remarks>Weights already quantized (a GGUF file's) are left as they are.</remarks>
+    public void Quantize(QuantizationType type)
+    {
+        if (Device.IsCuda)
+        {
+            throw new NotSupportedException("quantized weights run on the CPU only; load on the CPU or leave out --quantize");
+        }
+
+        using var noGrad = no_grad();
+        if (Body.QuantizedEmbedding is null && QuantizedMatrix.CanQuantize(Config.HiddenSize))
+        {
+            Body.QuantizeEmbedding(type);
+        }
+
+        foreach (var projection in modules().OfType<Projection>().Where(p => !p.IsQuantized && QuantizedMatrix.CanQuantize(p.InFeatures)))
+        {
+            projection.Quantize(type);
+        }
+
+        Quantization = type;
+    }
+
+    // Quantizes each matrix as soon as its float weights are in (freeing them), so the whole float model is never resident:
+    // the parameters were allocated empty, and their pages are only touched by the copy.
+    internal Action<string> QuantizeOnceBound(QuantizationType type)
+    {
+        var projections = named_modules().Where(m => m.module is Projection).ToDictionary(m => m.name + ".weight", m => (Projection)m.module, StringComparer.Ordinal);
+        return name =>
+        {
+            using var noGrad = no_grad();
+            if (name == "model.embed_tokens.weight" && QuantizedMatrix.CanQuantize(Config.HiddenSize))
+            {
+                Body.QuantizeEmbedding(type);
+            }
+            else if (projections.TryGetValue(name, out var projection) && QuantizedMatrix.CanQuantize(projection.InFeatures))
+            {
+                projection.Quantize(type);
+            }
+        };
     }
 
     /// <summary>Fills every weight with N(0, <paramref name="std"/>²) (norms with ones, biases with zeros), seeded.</summary>
@@ -139,8 +222,14 @@ public sealed class CausalLanguageModel : NamedModule
     }
 
     /// <summary>Writes config.json and model.safetensors into <paramref name="folder"/> (Hugging Face layout).</summary>
+    /// <exception cref="InvalidOperationException">The weights are quantized (safetensors holds float weights only).</exception>
     public void Save(string folder, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        if (HasQuantizedWeights)
+        {
+            throw new InvalidOperationException("a model with quantized weights cannot be saved as a Hugging Face folder; load it without quantization");
+        }
+
         Directory.CreateDirectory(folder);
         var config = Config with { TorchDType = ModelDType.NameOf(DType) };
         AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
@@ -238,6 +327,8 @@ public sealed class CausalLanguageModel : NamedModule
     {
         var logits = OutputProjection is { } head
             ? head.Forward(hidden)
+            : Body.QuantizedEmbedding is { } embedding
+            ? QuantizedLinear.Apply(hidden, embedding, null)
             : (UseCpuKernels ? MatrixVectorLinear.TryApply(hidden, Body.EmbeddingWeight, null) : null)
                 ?? nn.functional.linear(hidden, Body.EmbeddingWeight);
         return logits.dtype == ScalarType.Float32 ? logits : logits.to_type(ScalarType.Float32);
@@ -269,6 +360,9 @@ public sealed class CausalLanguageModel : NamedModule
         return mask.view(step.Count, 1, 1, 1, span).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Disposes <paramref name="resource"/> (e.g. the mapped GGUF file the quantized weights point into) after the model.</summary>
+    internal void TakeOwnership(IDisposable resource) => _owned.Add(resource);
+
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
@@ -278,5 +372,14 @@ public sealed class CausalLanguageModel : NamedModule
         }
 
         base.Dispose(disposing);
+        if (disposing)
+        {
+            foreach (var resource in _owned)
+            {
+                resource.Dispose();
+            }
+
+            _owned.Clear();
+        }
     }
 }

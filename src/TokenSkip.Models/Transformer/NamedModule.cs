@@ -14,6 +14,9 @@ public abstract class NamedModule : torch.nn.Module
     {
     }
 
+    /// <summary>Removes the parameter registered as <paramref name="name"/> (its weights now live elsewhere, e.g. quantized).</summary>
+    protected void Unregister(string name) => ConditionallyRegisterParameter(name, null!);
+
     /// <inheritdoc />
     protected override void RegisterComponents()
     {

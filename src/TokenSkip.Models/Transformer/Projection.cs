@@ -1,5 +1,6 @@
 using TokenSkip.Models.Kernels;
 using TokenSkip.Models.Lora;
+using TokenSkip.Models.Quantization;
 using TokenSkip.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -33,8 +34,14 @@ public sealed class Projection : NamedModule
     /// <summary>Output width.</summary>
     public int OutFeatures { get; }
 
-    /// <summary>The weight, shape [out, in].</summary>
-    public Parameter Weight { get; }
+    /// <summary>The weight, shape [out, in]; an empty placeholder (not a parameter of the module) once <see cref="IsQuantized"/>.</summary>
+    public Parameter Weight { get; private set; }
+
+    /// <summary>The weight in a block-quantized format (<see cref="ModelLoadOptions.Quantize"/>, GGUF files), or null.</summary>
+    public QuantizedMatrix? QuantizedWeight { get; private set; }
+
+    /// <summary>Whether the weight is held quantized (<see cref="QuantizedWeight"/>) instead of in <see cref="Weight"/>.</summary>
+    public bool IsQuantized => QuantizedWeight is not null;
 
     /// <summary>The bias, shape [out], or null.</summary>
     public Parameter? Bias { get; }
@@ -54,7 +61,53 @@ public sealed class Projection : NamedModule
     /// <summary>Applies the projection to the last dimension of <paramref name="x"/>.</summary>
     public Tensor Forward(Tensor x)
     {
-        var output = (UseCpuKernels ? MatrixVectorLinear.TryApply(x, Weight, Bias) : null) ?? nn.functional.linear(x, Weight, Bias);
+        var output = QuantizedWeight is { } quantized
+            ? QuantizedLinear.Apply(x, quantized, Bias)
+            : (UseCpuKernels ? MatrixVectorLinear.TryApply(x, Weight, Bias) : null) ?? nn.functional.linear(x, Weight, Bias);
         return Lora is { } lora ? lora.AddTo(output, x) : output;
+    }
+
+    /// <summary>Quantizes the weight to <paramref name="type"/> and frees its float copy (the bias stays as it is).</summary>
+    /// <exception cref="ArgumentException">The input width is not a multiple of 32.</exception>
+    /// <exception cref="InvalidOperationException">The weight is already quantized, or a LoRA update is merged into it.</exception>
+    public void Quantize(QuantizationType type)
+    {
+        if (IsQuantized || Lora is { IsMerged: true })
+        {
+            throw new InvalidOperationException($"projection [{OutFeatures}, {InFeatures}] is already quantized or has a merged LoRA update");
+        }
+
+        UseQuantized(TensorQuantizer.Quantize(Weight, type));
+    }
+
+    /// <summary>Takes <paramref name="weight"/> (owned from now on) as the weight and frees the float one.</summary>
+    internal void UseQuantized(QuantizedMatrix weight)
+    {
+        if (weight.Rows != OutFeatures || weight.Columns != InFeatures)
+        {
+            throw new ArgumentException($"quantized weight [{weight.Rows}, {weight.Columns}] does not fit projection [{OutFeatures}, {InFeatures}]", nameof(weight));
+        }
+
+        QuantizedWeight?.Dispose();
+        QuantizedWeight = weight;
+        Unregister("weight");
+        var placeholder = new Parameter(empty(0, Weight.dtype, Weight.device), requires_grad: false);
+        Weight.Dispose();
+        Weight = placeholder;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            QuantizedWeight?.Dispose();
+            if (IsQuantized)
+            {
+                Weight.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -33,12 +33,13 @@ public static class TokenSkipKernelBuilderExtensions
     /// <param name="serviceId">The key to register under.</param>
     /// <param name="adapterPath">A PEFT LoRA adapter folder merged into the model, or null.</param>
     /// <param name="configure">Adds middleware to the pipeline's builder (OpenTelemetry, logging, caching).</param>
+    /// <param name="loadOptions">Device, precision and quantization of the weights (e.g. <c>Quantize = QuantizationType.Q8_0</c>); null loads float32 on the CPU.</param>
     public static IKernelBuilder AddTokenSkipChatCompletion(this IKernelBuilder builder, string modelPath,
         TokenSkipChatClientOptions? options = null, string? serviceId = null, string? adapterPath = null,
-        Action<Microsoft.Extensions.AI.ChatClientBuilder>? configure = null)
+        Action<Microsoft.Extensions.AI.ChatClientBuilder>? configure = null, TokenSkip.Models.Runtime.ModelLoadOptions? loadOptions = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddTokenSkipChatCompletion(modelPath, options, serviceId, adapterPath, configure: configure);
+        builder.Services.AddTokenSkipChatCompletion(modelPath, options, serviceId, adapterPath, loadOptions, configure);
         return builder;
     }
 
