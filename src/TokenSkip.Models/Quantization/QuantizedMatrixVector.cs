@@ -15,7 +15,7 @@ namespace TokenSkip.Models.Quantization;
 /// <see cref="KernelThreadPool"/>. Q5_0 (the fallback in llama.cpp's K-quant files) runs the same way; Q4_K and Q6_K take a slower generic path:
 /// each row is dequantized to float32 in L1 and multiplied with the float32 input (correct, not tuned).
 /// </summary>
-public static unsafe class QuantizedMatrixVector
+public static unsafe partial class QuantizedMatrixVector
 {
     private const int RowsPerChunk = 64;
     private const int Block = QuantizationTypes.BlockSize;
@@ -208,7 +208,13 @@ public static unsafe class QuantizedMatrixVector
             var table = HalfTable.Values;
             fixed (float* half = table)
             {
-                for (var o = start; o < end; o++)
+                var o = start;
+                if (path is QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2)
+                {
+                    o = RunGroups(start, end, half);
+                }
+
+                for (; o < end; o++)
                 {
                     var row = _data + o * _rowBytes;
                     for (var r = 0; r < rows; r++)
@@ -234,6 +240,30 @@ public static unsafe class QuantizedMatrixVector
                     }
                 }
             }
+        }
+
+        // Whole groups of four rows through the grouped AVX2 kernels; returns the first row left for the one-row kernels.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private int RunGroups(int start, int end, float* half)
+        {
+            var sums = stackalloc float[RowGroup];
+            var vnni = path == QuantizedKernelPath.Avx2Vnni;
+            var o = start;
+            for (; o + RowGroup <= end; o += RowGroup)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    Rows4Avx2(_type, vnni, _data + o * _rowBytes, _rowBytes, codes + (long)r * _columns, scales + (long)r * _blocks,
+                        corrections + (long)r * _blocks * 8, _blocks, half, sums);
+                    var y = output + (long)r * _outputs + o;
+                    for (var i = 0; i < RowGroup; i++)
+                    {
+                        y[i] = bias is null ? sums[i] : sums[i] + bias[o + i];
+                    }
+                }
+            }
+
+            return o;
         }
 
         // Σ_b d_w · k · d_x · Σ q_x: Q4_0 and Q5_0 store q + 8 and q + 16 as unsigned codes, and this removes the k (portable path).

@@ -21,6 +21,8 @@ public sealed class QuantizedMatrixVectorTests
                 data.Add(path, type, 7, 96, 3, true);    // an odd number of blocks: the 2-block loops' tail
                 data.Add(path, type, 130, 256, 4, true);
                 data.Add(path, type, 200, 896, 1, false);
+                data.Add(path, type, 4, 64, 2, true);      // exactly one group of the four-row kernels
+                data.Add(path, type, 67, 160, 1, true);    // groups, then a tail of 3 rows; two thread-pool chunks
             }
         }
 
