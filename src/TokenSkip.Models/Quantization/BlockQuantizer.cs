@@ -10,7 +10,7 @@ namespace TokenSkip.Models.Quantization;
 /// llama.cpp's quantizer writes for it. Q5_0, Q4_K and Q6_K (from GGUF files) are dequantized as ggml's
 /// <c>dequantize_row_*</c> do, and not written.
 /// </summary>
-public static unsafe class BlockQuantizer
+public static unsafe partial class BlockQuantizer
 {
     /// <summary>Quantizes <paramref name="values"/> (a multiple of 32) into <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException">The lengths disagree.</exception>
@@ -52,11 +52,35 @@ public static unsafe class BlockQuantizer
         }
     }
 
+    /// <summary>The reference loops' result for <paramref name="source"/> (tests compare the SIMD dequantizers with it).</summary>
+    internal static void DequantizeScalar(QuantizationType type, ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        var blocks = CheckSizes(type, destination.Length, source.Length);
+        fixed (byte* s = source)
+        fixed (float* d = destination)
+        {
+            DequantizeScalar(type, s, d, blocks);
+        }
+    }
+
     /// <summary>Dequantizes <paramref name="blocks"/> blocks at <paramref name="source"/> into <paramref name="destination"/>.</summary>
     // Fully optimised from the first call (tier-0 code of these loops is an order of magnitude slower, and prefill
     // dequantizes every weight of the model once per call).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Dequantize(QuantizationType type, byte* source, float* destination, int blocks)
+    {
+        if (Avx2.IsSupported && type is QuantizationType.Q5_0 or QuantizationType.Q4_K or QuantizationType.Q6_K)
+        {
+            DequantizeAvx2(type, source, destination, blocks);
+            return;
+        }
+
+        DequantizeScalar(type, source, destination, blocks);
+    }
+
+    /// <summary>The reference loops (AVX2 only for Q8_0 and Q4_0): every CPU without AVX2, and the tests' reference for the AVX2 dequantizers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void DequantizeScalar(QuantizationType type, byte* source, float* destination, int blocks)
     {
         var table = HalfTable.Values;
         var blockBytes = QuantizationTypes.BlockBytes(type);

@@ -347,7 +347,7 @@ public static unsafe partial class QuantizedMatrixVector
     // bytes (one broadcast load), the upper half's 32-bit lanes shift right by 4 so every byte holds its high nibble in
     // its low bits, and one mask clears the rest. Three instructions where two half-register paths took five.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Nibbles(byte* codes)
+    internal static Vector256<byte> Nibbles(byte* codes)
     {
         var raw = Avx2.BroadcastVector128ToVector256(codes).AsUInt32();
         var shifted = Avx2.ShiftRightLogicalVariable(raw, Vector256.Create(0u, 0, 0, 0, 4, 4, 4, 4));
@@ -433,7 +433,7 @@ public static unsafe partial class QuantizedMatrixVector
     private static readonly Vector256<byte> AllButBit = Vector256.Create(0x7fbfdfeff7fbfdfeUL).AsByte();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Q5Codes(byte* block)
+    internal static Vector256<byte> Q5Codes(byte* block)
     {
         var bits = Avx2.Shuffle(Vector256.Create(*(uint*)(block + 2)).AsByte(), BitBytes);
         var set = Avx2.CompareEqual(Avx2.Or(bits, AllButBit), Vector256<byte>.AllBitsSet);

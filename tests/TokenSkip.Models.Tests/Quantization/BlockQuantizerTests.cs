@@ -76,4 +76,36 @@ public sealed class BlockQuantizerTests
         Assert.Throws<ArgumentException>(() => QuantizationTypes.Parse("q5_1"));
         Assert.Equal(QuantizationType.Q4_0, QuantizationTypes.Parse("Q4_0"));
     }
+
+    [Theory]
+    [InlineData(QuantizationType.Q5_0, new[] { 0 })]
+    [InlineData(QuantizationType.Q4_K, new[] { 0, 2 })]
+    [InlineData(QuantizationType.Q6_K, new[] { 208 })]
+    [InlineData(QuantizationType.Q8_0, new[] { 0 })]
+    [InlineData(QuantizationType.Q4_0, new[] { 0 })]
+    public void TheDispatchedDequantizerGivesTheReferenceLoopsBits(QuantizationType type, int[] scaleOffsets)
+    {
+        // Random bit patterns (every code, every sub-block scale and min) with finite float16 scales; an odd block count.
+        const int blocks = 7;
+        var random = new Random(5);
+        var blockBytes = QuantizationTypes.BlockBytes(type);
+        var bytes = new byte[blocks * blockBytes];
+        random.NextBytes(bytes);
+        for (var block = 0; block < bytes.Length; block += blockBytes)
+        {
+            foreach (var offset in scaleOffsets)
+            {
+                BitConverter.TryWriteBytes(bytes.AsSpan(block + offset, 2), BitConverter.HalfToUInt16Bits((Half)(0.01f * (random.Next(41) - 20))));
+            }
+        }
+
+        var elements = blocks * QuantizationTypes.BlockElements(type);
+        var dispatched = new float[elements];
+        var reference = new float[elements];
+        BlockQuantizer.Dequantize(type, bytes, dispatched);
+        BlockQuantizer.DequantizeScalar(type, bytes, reference);
+
+        Assert.Equal(reference, dispatched);
+        Assert.Contains(reference, v => v != 0);
+    }
 }
