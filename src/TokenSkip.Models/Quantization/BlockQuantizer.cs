@@ -147,7 +147,7 @@ public static unsafe partial class BlockQuantizer
 
     // get_scale_min_k4: sub-blocks 0–3 keep 6 bits in bytes 0–7; 4–7 split theirs over bytes 8–11 and the top bits of 0–7.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScaleAndMin(int j, byte* q, out int scale, out int min)
+    internal static void ScaleAndMin(int j, byte* q, out int scale, out int min)
     {
         if (j < 4)
         {

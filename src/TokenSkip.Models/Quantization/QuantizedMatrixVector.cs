@@ -85,7 +85,7 @@ public static unsafe partial class QuantizedMatrixVector
             return;
         }
 
-        if (!HasIntegerKernel(weight.Type))
+        if (!UsesIntegerKernel(weight.Type, chosen))
         {
             fixed (float* x = input, b = bias, y = output)
             {
@@ -116,7 +116,7 @@ public static unsafe partial class QuantizedMatrixVector
         try
         {
             QuantizeActivations(input, rows * blocks, codes, scales, offsets);
-            if (weight.Type != QuantizationType.Q8_0)
+            if (weight.Type is QuantizationType.Q4_0 or QuantizationType.Q5_0)
             {
                 Corrections(codes, rows * blocks, weight.Type == QuantizationType.Q4_0 ? 8 : 16, corrections);
             }
@@ -209,7 +209,7 @@ public static unsafe partial class QuantizedMatrixVector
             fixed (float* half = table)
             {
                 var o = start;
-                if (path is QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2)
+                if (path is QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2 && _type != QuantizationType.Q4_K)
                 {
                     o = RunGroups(start, end, half);
                 }
@@ -226,6 +226,8 @@ public static unsafe partial class QuantizedMatrixVector
                         var c = corrections + (long)r * _blocks * 8;
                         var sum = (path, _type) switch
                         {
+                            (QuantizedKernelPath.Avx2Vnni, QuantizationType.Q4_K) => Q4KRow<VnniDot>(row, x, s, offset, _blocks, half),
+                            (_, QuantizationType.Q4_K) => Q4KRow<Avx2Dot>(row, x, s, offset, _blocks, half),
                             (QuantizedKernelPath.Avx512, QuantizationType.Q8_0) => Q8Avx512(row, x, s, _blocks, half),
                             (QuantizedKernelPath.Avx512, QuantizationType.Q4_0) => Q4Avx512(row, x, s, c, _blocks, half),
                             (QuantizedKernelPath.Avx512, _) => Q5Avx512(row, x, s, c, _blocks, half),
