@@ -66,27 +66,37 @@ public static unsafe partial class BlockQuantizer
         var qh = block + 128;
         var sc = (sbyte*)(block + 192);
         var d = table[*(ushort*)(block + 208)];
-        var nibble = Vector256.Create((byte)0x0F);
-        var pair = Vector256.Create((byte)0x30);
         var offset = Vector256.Create((byte)32);
         for (var n = 0; n < QuantizationTypes.SuperBlockSize; n += 128, y += 128, ql += 64, qh += 32, sc += 8)
         {
-            var low0 = Avx.LoadVector256(ql);
-            var low1 = Avx.LoadVector256(ql + 32);
-            var high = Avx.LoadVector256(qh).AsUInt16();
-
-            // Bit pair k of qh moved to bits 4–5 of each byte: k = 0 shifts left 4, 1 left 2, 2 stays, 3 right 2 (16-bit
-            // shifts, so bits from the neighbouring byte that move in are masked off).
-            var q1 = Avx2.Or(Avx2.And(low0, nibble), Avx2.And(Avx2.ShiftLeftLogical(high, 4).AsByte(), pair));
-            var q2 = Avx2.Or(Avx2.And(low1, nibble), Avx2.And(Avx2.ShiftLeftLogical(high, 2).AsByte(), pair));
-            var q3 = Avx2.Or(Avx2.And(Avx2.ShiftRightLogical(low0.AsUInt16(), 4).AsByte(), nibble), Avx2.And(high.AsByte(), pair));
-            var q4 = Avx2.Or(Avx2.And(Avx2.ShiftRightLogical(low1.AsUInt16(), 4).AsByte(), nibble), Avx2.And(Avx2.ShiftRightLogical(high, 2).AsByte(), pair));
-
+            UnpackQ6_K(ql, qh, out var q1, out var q2, out var q3, out var q4);
             StoreQ6Group(Avx2.Subtract(q1, offset).AsSByte(), d, sc, y);
             StoreQ6Group(Avx2.Subtract(q2, offset).AsSByte(), d, sc + 2, y + 32);
             StoreQ6Group(Avx2.Subtract(q3, offset).AsSByte(), d, sc + 4, y + 64);
             StoreQ6Group(Avx2.Subtract(q4, offset).AsSByte(), d, sc + 6, y + 96);
         }
+    }
+
+    /// <summary>
+    /// One 128-value half of a Q6_K block as four groups of 32 unsigned codes (q + 32, 0–63): group k is value l + 32k,
+    /// a nibble of ql (low nibbles of ql[0..31] for k = 0, of ql[32..63] for 1, high nibbles for 2 and 3) with bit
+    /// pair k of qh[l] above it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void UnpackQ6_K(byte* ql, byte* qh, out Vector256<byte> q1, out Vector256<byte> q2, out Vector256<byte> q3, out Vector256<byte> q4)
+    {
+        var nibble = Vector256.Create((byte)0x0F);
+        var pair = Vector256.Create((byte)0x30);
+        var low0 = Avx.LoadVector256(ql);
+        var low1 = Avx.LoadVector256(ql + 32);
+        var high = Avx.LoadVector256(qh).AsUInt16();
+
+        // Bit pair k of qh moved to bits 4–5 of each byte: k = 0 shifts left 4, 1 left 2, 2 stays, 3 right 2 (16-bit
+        // shifts, so bits from the neighbouring byte that move in are masked off).
+        q1 = Avx2.Or(Avx2.And(low0, nibble), Avx2.And(Avx2.ShiftLeftLogical(high, 4).AsByte(), pair));
+        q2 = Avx2.Or(Avx2.And(low1, nibble), Avx2.And(Avx2.ShiftLeftLogical(high, 2).AsByte(), pair));
+        q3 = Avx2.Or(Avx2.And(Avx2.ShiftRightLogical(low0.AsUInt16(), 4).AsByte(), nibble), Avx2.And(high.AsByte(), pair));
+        q4 = Avx2.Or(Avx2.And(Avx2.ShiftRightLogical(low1.AsUInt16(), 4).AsByte(), nibble), Avx2.And(Avx2.ShiftRightLogical(high, 2).AsByte(), pair));
     }
 
     // 32 signed codes: the first 16 times d · sc[0], the next 16 times d · sc[1].

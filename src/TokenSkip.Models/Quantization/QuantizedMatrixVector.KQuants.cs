@@ -5,17 +5,20 @@ using System.Runtime.Intrinsics.X86;
 namespace TokenSkip.Models.Quantization;
 
 /// <summary>
-/// Q4_K on the AVX2 paths without dequantizing: a Q4_K value is d·scₖ·q − dmin·mₖ over 32-value sub-blocks, which line up
+/// Q4_K and Q6_K on the AVX2 paths without dequantizing. Q4_K: a Q4_K value is d·scₖ·q − dmin·mₖ over 32-value sub-blocks, which line up
 /// with the activation's 32-value blocks (x ≈ sₓ·qₓ), so a row's sum is Σₖ d·scₖ·sₓ·(q·qₓ) − dmin·Σₖ mₖ·(sₓ·Σqₓ). The
 /// first term is the usual 8-bit dot product per block; the second uses the per-block offsets the Q4_0 path already keeps.
+/// Q6_K: d·scⱼ·(q − 32) with a scale per 16 values, so each activation block meets one 32-value group of codes whose
+/// 8 dot-product lanes take two scales (lanes 0–3 and 4–7); the −32 enters as the activation's lane corrections, as Q4_0's −8.
 /// </summary>
 public static unsafe partial class QuantizedMatrixVector
 {
     private const int Q4KBlockBytes = 144;
+    private const int Q6KBlockBytes = 210;
 
     /// <summary>Whether <paramref name="type"/> on <paramref name="path"/> runs on the 8-bit integer kernels.</summary>
     private static bool UsesIntegerKernel(QuantizationType type, QuantizedKernelPath path) =>
-        HasIntegerKernel(type) || (type == QuantizationType.Q4_K && path is QuantizedKernelPath.Avx2 or QuantizedKernelPath.Avx2Vnni);
+        HasIntegerKernel(type) || (type is QuantizationType.Q4_K or QuantizationType.Q6_K && path is QuantizedKernelPath.Avx2 or QuantizedKernelPath.Avx2Vnni);
 
     /// <summary>One Q4_K row · one quantized activation row.</summary>
     /// <param name="row">The row's super-blocks (256 values, 144 bytes each: d, dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles).</param>
@@ -57,5 +60,42 @@ public static unsafe partial class QuantizedMatrixVector
         }
 
         return Vector256.Sum(a0 + a1) - mins;
+    }
+
+    /// <summary>One Q6_K row · one quantized activation row (parameters as <see cref="Q4KRow{TDot}"/>, with the −32 corrections).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Q6KRow<TDot>(byte* row, sbyte* x, float* scales, int* corrections, int blocks, float* half)
+        where TDot : struct, IByteDot
+    {
+        Vector256<float> a0 = default, a1 = default;
+        for (var b = 0; b < blocks; b += 8, row += Q6KBlockBytes)
+        {
+            var d = half[*(ushort*)(row + 208)];
+            var sc = (sbyte*)(row + 192);
+            for (var n = 0; n < 2; n++)
+            {
+                BlockQuantizer.UnpackQ6_K(row + 64 * n, row + 128 + 32 * n, out var q1, out var q2, out var q3, out var q4);
+                var first = b + 4 * n;
+                var groupScales = sc + 8 * n;
+                a0 = Q6Group<TDot>(q1, x, scales, corrections, first, d, groupScales, a0);
+                a1 = Q6Group<TDot>(q2, x, scales, corrections, first + 1, d, groupScales + 2, a1);
+                a0 = Q6Group<TDot>(q3, x, scales, corrections, first + 2, d, groupScales + 4, a0);
+                a1 = Q6Group<TDot>(q4, x, scales, corrections, first + 3, d, groupScales + 6, a1);
+            }
+        }
+
+        return Vector256.Sum(a0 + a1);
+    }
+
+    // acc + the dot product of 32 codes with activation block b, lanes 0–3 scaled by d·sc[0]·sₓ and 4–7 by d·sc[1]·sₓ.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Q6Group<TDot>(Vector256<byte> codes, sbyte* x, float* scales, int* corrections, int b, float d, sbyte* sc,
+        Vector256<float> acc)
+        where TDot : struct, IByteDot
+    {
+        var p = TDot.Dot(Avx.LoadVector256(corrections + b * 8), codes, Avx.LoadVector256(x + b * Block));
+        var scale = d * scales[b];
+        var laneScales = Vector256.Create(Vector128.Create(scale * sc[0]), Vector128.Create(scale * sc[1]));
+        return Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), laneScales, acc);
     }
 }

@@ -116,9 +116,9 @@ public static unsafe partial class QuantizedMatrixVector
         try
         {
             QuantizeActivations(input, rows * blocks, codes, scales, offsets);
-            if (weight.Type is QuantizationType.Q4_0 or QuantizationType.Q5_0)
+            if (weight.Type is QuantizationType.Q4_0 or QuantizationType.Q5_0 or QuantizationType.Q6_K)
             {
-                Corrections(codes, rows * blocks, weight.Type == QuantizationType.Q4_0 ? 8 : 16, corrections);
+                Corrections(codes, rows * blocks, weight.Type switch { QuantizationType.Q4_0 => 8, QuantizationType.Q5_0 => 16, _ => 32 }, corrections);
             }
 
             fixed (sbyte* q = codes)
@@ -209,7 +209,7 @@ public static unsafe partial class QuantizedMatrixVector
             fixed (float* half = table)
             {
                 var o = start;
-                if (path is QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2 && _type != QuantizationType.Q4_K)
+                if (path is QuantizedKernelPath.Avx2Vnni or QuantizedKernelPath.Avx2 && _type is not (QuantizationType.Q4_K or QuantizationType.Q6_K))
                 {
                     o = RunGroups(start, end, half);
                 }
@@ -228,6 +228,8 @@ public static unsafe partial class QuantizedMatrixVector
                         {
                             (QuantizedKernelPath.Avx2Vnni, QuantizationType.Q4_K) => Q4KRow<VnniDot>(row, x, s, offset, _blocks, half),
                             (_, QuantizationType.Q4_K) => Q4KRow<Avx2Dot>(row, x, s, offset, _blocks, half),
+                            (QuantizedKernelPath.Avx2Vnni, QuantizationType.Q6_K) => Q6KRow<VnniDot>(row, x, s, c, _blocks, half),
+                            (_, QuantizationType.Q6_K) => Q6KRow<Avx2Dot>(row, x, s, c, _blocks, half),
                             (QuantizedKernelPath.Avx512, QuantizationType.Q8_0) => Q8Avx512(row, x, s, _blocks, half),
                             (QuantizedKernelPath.Avx512, QuantizationType.Q4_0) => Q4Avx512(row, x, s, c, _blocks, half),
                             (QuantizedKernelPath.Avx512, _) => Q5Avx512(row, x, s, c, _blocks, half),
