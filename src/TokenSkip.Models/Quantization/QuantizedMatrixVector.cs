@@ -12,8 +12,10 @@ namespace TokenSkip.Models.Quantization;
 /// computes it: each input row is first quantized per 32-value block to 8 bits with a float32 scale, then every block of
 /// W meets the matching block of x in an 8-bit integer dot product, scaled by both blocks' scales and accumulated in
 /// float32. W streams from memory once per call (it is the bound at batch 1); its rows are split over a
-/// <see cref="KernelThreadPool"/>. Q5_0 (the fallback in llama.cpp's K-quant files) runs the same way; Q4_K and Q6_K take a slower generic path:
-/// each row is dequantized to float32 in L1 and multiplied with the float32 input (correct, not tuned).
+/// <see cref="KernelThreadPool"/>. Q5_0 (the fallback in llama.cpp's K-quant files) runs the same way. On the AVX2 paths
+/// Q8_0, Q4_0 and Q5_0 take four weight rows per step (QuantizedMatrixVector.RowGroups.cs) and Q4_K and Q6_K run on
+/// integer kernels of their own (QuantizedMatrixVector.KQuants.cs); elsewhere Q4_K and Q6_K take a generic path: each row
+/// is dequantized to float32 in L1 and multiplied with the float32 input.
 /// </summary>
 public static unsafe partial class QuantizedMatrixVector
 {
