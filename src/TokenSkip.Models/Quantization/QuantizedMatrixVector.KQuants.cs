@@ -31,36 +31,49 @@ public static unsafe partial class QuantizedMatrixVector
     private static float Q4KRow<TDot>(byte* row, sbyte* x, float* scales, float* offsets, int blocks, float* half)
         where TDot : struct, IByteDot
     {
-        Vector256<float> a0 = default, a1 = default;
-        var mins = 0f;
+        Vector256<float> a0 = default, a1 = default, minSums = default;
         var mask = Vector256.Create((byte)0x0F);
         for (var b = 0; b < blocks; b += 8, row += Q4KBlockBytes)
         {
-            var d = half[*(ushort*)row];
-            var dmin = half[*(ushort*)(row + 2)];
-            var packed = row + 4;
-            var blockMins = 0f;
+            // The eight sub-blocks' factors d·scₖ·sₓ and dmin·mₖ·(sₓ·Σqₓ) as two vectors; lane k is picked per sub-block.
+            var (subScales, subMins) = Q4KScalesAndMins(row + 4);
+            var factors = Vector256.Create(half[*(ushort*)row]) * subScales * Avx.LoadVector256(scales + b);
+            minSums = Fma.MultiplyAdd(Vector256.Create(half[*(ushort*)(row + 2)]) * subMins, Avx.LoadVector256(offsets + b), minSums);
 
             // Each 32 bytes of nibbles hold two sub-blocks: the low nibbles are values 0–31, the high ones 32–63.
             for (var k = 0; k < 8; k += 2)
             {
-                BlockQuantizer.ScaleAndMin(k, packed, out var scale0, out var min0);
-                BlockQuantizer.ScaleAndMin(k + 1, packed, out var scale1, out var min1);
                 var raw = Avx.LoadVector256(row + 16 + 16 * k);
                 var low = Avx2.And(raw, mask);
                 var high = Avx2.And(Avx2.ShiftRightLogical(raw.AsUInt16(), 4).AsByte(), mask);
                 var p0 = TDot.Dot(Vector256<int>.Zero, low, Avx.LoadVector256(x + (b + k) * Block));
                 var p1 = TDot.Dot(Vector256<int>.Zero, high, Avx.LoadVector256(x + (b + k + 1) * Block));
-                a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p0), Vector256.Create(d * scale0 * scales[b + k]), a0);
-                a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p1), Vector256.Create(d * scale1 * scales[b + k + 1]), a1);
-                blockMins += min0 * offsets[b + k] + min1 * offsets[b + k + 1];
+                a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p0), Avx2.PermuteVar8x32(factors, Vector256.Create(k)), a0);
+                a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p1), Avx2.PermuteVar8x32(factors, Vector256.Create(k + 1)), a1);
             }
-
-            mins += dmin * blockMins;
         }
 
-        return Vector256.Sum(a0 + a1) - mins;
+        return Vector256.Sum(a0 + a1) - Vector256.Sum(minSums);
     }
+
+    /// <summary>
+    /// The eight 6-bit scales and mins of a Q4_K block's 12 packed bytes as float32 vectors, without branches: ggml's
+    /// kmask rearrangement (<c>ggml_vec_dot_q4_K_q8_K</c>) turns the bytes into 8 scale bytes then 8 min bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Scales, Vector256<float> Mins) Q4KScalesAndMins(byte* packed)
+    {
+        const uint kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
+        uint u0 = *(uint*)packed, u1 = *(uint*)(packed + 4), u2 = *(uint*)(packed + 8);
+        var scales = ((ulong)((u2 & kmask2) | (((u0 >> 6) & kmask3) << 4)) << 32) | (u0 & kmask1);
+        var mins = ((ulong)(((u2 >> 4) & kmask2) | (((u1 >> 6) & kmask3) << 4)) << 32) | (u1 & kmask1);
+        return (Widen(scales), Widen(mins));
+    }
+
+    /// <summary>Eight unsigned bytes as eight float32 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Widen(ulong bytes) =>
+        Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalar(bytes).AsByte()));
 
     /// <summary>One Q6_K row · one quantized activation row (parameters as <see cref="Q4KRow{TDot}"/>, with the −32 corrections).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
