@@ -81,34 +81,38 @@ public static unsafe partial class QuantizedMatrixVector
         where TDot : struct, IByteDot
     {
         Vector256<float> a0 = default, a1 = default;
+        var firstPairs = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+        var secondPairs = Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
         for (var b = 0; b < blocks; b += 8, row += Q6KBlockBytes)
         {
-            var d = half[*(ushort*)(row + 208)];
-            var sc = (sbyte*)(row + 192);
-            for (var n = 0; n < 2; n++)
-            {
-                BlockQuantizer.UnpackQ6_K(row + 64 * n, row + 128 + 32 * n, out var q1, out var q2, out var q3, out var q4);
-                var first = b + 4 * n;
-                var groupScales = sc + 8 * n;
-                a0 = Q6Group<TDot>(q1, x, scales, corrections, first, d, groupScales, a0);
-                a1 = Q6Group<TDot>(q2, x, scales, corrections, first + 1, d, groupScales + 2, a1);
-                a0 = Q6Group<TDot>(q3, x, scales, corrections, first + 2, d, groupScales + 4, a0);
-                a1 = Q6Group<TDot>(q4, x, scales, corrections, first + 3, d, groupScales + 6, a1);
-            }
+            // d·scⱼ·sₓ for the 16 scales, as two vectors: scale j covers 16 values of activation block b + j / 2.
+            var blockScales = Vector256.Create(half[*(ushort*)(row + 208)]) * Avx.LoadVector256(scales + b);
+            var factors0 = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32((sbyte*)(row + 192))) * Avx2.PermuteVar8x32(blockScales, firstPairs);
+            var factors1 = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32((sbyte*)(row + 200))) * Avx2.PermuteVar8x32(blockScales, secondPairs);
+
+            BlockQuantizer.UnpackQ6_K(row, row + 128, out var q1, out var q2, out var q3, out var q4);
+            a0 = Q6Group<TDot>(q1, x, corrections, b, factors0, 0, a0);
+            a1 = Q6Group<TDot>(q2, x, corrections, b + 1, factors0, 1, a1);
+            a0 = Q6Group<TDot>(q3, x, corrections, b + 2, factors0, 2, a0);
+            a1 = Q6Group<TDot>(q4, x, corrections, b + 3, factors0, 3, a1);
+            BlockQuantizer.UnpackQ6_K(row + 64, row + 160, out q1, out q2, out q3, out q4);
+            a0 = Q6Group<TDot>(q1, x, corrections, b + 4, factors1, 0, a0);
+            a1 = Q6Group<TDot>(q2, x, corrections, b + 5, factors1, 1, a1);
+            a0 = Q6Group<TDot>(q3, x, corrections, b + 6, factors1, 2, a0);
+            a1 = Q6Group<TDot>(q4, x, corrections, b + 7, factors1, 3, a1);
         }
 
         return Vector256.Sum(a0 + a1);
     }
 
-    // acc + the dot product of 32 codes with activation block b, lanes 0–3 scaled by d·sc[0]·sₓ and 4–7 by d·sc[1]·sₓ.
+    // acc + the dot product of 32 codes with activation block b; lanes 0–3 take factor 2g, lanes 4–7 factor 2g + 1.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Q6Group<TDot>(Vector256<byte> codes, sbyte* x, float* scales, int* corrections, int b, float d, sbyte* sc,
+    private static Vector256<float> Q6Group<TDot>(Vector256<byte> codes, sbyte* x, int* corrections, int b, Vector256<float> factors, int g,
         Vector256<float> acc)
         where TDot : struct, IByteDot
     {
         var p = TDot.Dot(Avx.LoadVector256(corrections + b * 8), codes, Avx.LoadVector256(x + b * Block));
-        var scale = d * scales[b];
-        var laneScales = Vector256.Create(Vector128.Create(scale * sc[0]), Vector128.Create(scale * sc[1]));
-        return Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), laneScales, acc);
+        var laneFactors = Avx2.PermuteVar8x32(factors, Vector256.Create(Vector128.Create(2 * g), Vector128.Create(2 * g + 1)));
+        return Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), laneFactors, acc);
     }
 }
