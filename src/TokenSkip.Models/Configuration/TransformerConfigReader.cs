@@ -15,14 +15,9 @@ internal sealed class TransformerConfigReader(string path, JsonElement root) : C
         var heads = PositiveInt("num_attention_heads");
         var kvHeads = OptionalInt("num_key_value_heads") ?? heads;
         var headDim = OptionalInt("head_dim") ?? (hidden % heads == 0 ? hidden / heads : throw Fail($"hidden_size {hidden} is not divisible by num_attention_heads {heads}"));
-        if (kvHeads < 1 || heads % kvHeads != 0)
+        if (AttentionHeadLayout.Problem(heads, kvHeads, headDim, "num_attention_heads", "num_key_value_heads", "head_dim") is { } problem)
         {
-            throw Fail($"num_key_value_heads {kvHeads} must divide num_attention_heads {heads}");
-        }
-
-        if (headDim < 2 || headDim % 2 != 0)
-        {
-            throw Fail($"head_dim {headDim} must be a positive even number");
+            throw Fail(problem);
         }
 
         RefuseUnsupported(architecture);

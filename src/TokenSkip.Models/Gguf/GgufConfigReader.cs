@@ -35,6 +35,12 @@ public static class GgufConfigReader
         var hidden = Integer("embedding_length");
         var heads = Integer("attention.head_count");
         var headDim = Integer("attention.key_length", hidden / heads);
+        var kvHeads = Integer("attention.head_count_kv", heads);
+        if (AttentionHeadLayout.Problem(heads, kvHeads, headDim, $"{arch}.attention.head_count", $"{arch}.attention.head_count_kv", $"{arch}.attention.key_length") is { } problem)
+        {
+            throw new ModelFormatException(file.FilePath, problem);
+        }
+
         var scaling = file.Get<string>($"{arch}.rope.scaling.type", "none");
         if (scaling != "none" || file.Contains("rope_freqs.weight"))
         {
@@ -65,7 +71,7 @@ public static class GgufConfigReader
             IntermediateSize = Integer("feed_forward_length"),
             LayerCount = Integer("block_count"),
             HeadCount = heads,
-            KeyValueHeadCount = Integer("attention.head_count_kv", heads),
+            KeyValueHeadCount = kvHeads,
             HeadDim = headDim,
             VocabularySize = checked((int)embedding.Shape[0]),
             MaxPositions = Integer("context_length"),

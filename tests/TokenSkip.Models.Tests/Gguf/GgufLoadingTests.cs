@@ -108,6 +108,23 @@ public sealed class GgufLoadingTests
     }
 
     [Fact]
+    public void KeyValueHeadsThatDoNotDivideTheHeadsAreRefusedNamingTheKey()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("gqa.gguf");
+        new GgufWriter()
+            .Add("general.architecture", GgufMetadataValue.Of("qwen2"))
+            .Add("qwen2.embedding_length", GgufMetadataValue.Of(64u))
+            .Add("qwen2.attention.head_count", GgufMetadataValue.Of(4u))
+            .Add("qwen2.attention.head_count_kv", GgufMetadataValue.Of(3u))
+            .Write(path);
+
+        var error = Assert.Throws<ModelFormatException>(() => ModelBundle.Load(path));
+
+        Assert.Contains("qwen2.attention.head_count_kv 3 must divide qwen2.attention.head_count 4", error.Message);
+    }
+
+    [Fact]
     public void UnsupportedArchitecturesAreRefused()
     {
         using var temp = new TempFolder();
