@@ -101,7 +101,7 @@ internal sealed class ScorerOptions
             var engine = Remote.CreateEngine(parse, targetFolder);
             var remote = new RemoteSurprisalScorer(engine, string.Join(", ", engine.Endpoints),
                 new RemoteSurprisalOptions { MaxConcurrency = Remote.ConcurrencyOf(parse) }, ownsSource: true);
-            return (remote, ModelBundle.LoadTokenizer(targetFolder));
+            return (remote, engine.Options.Tokenizer!); // the folder's tokenizer, loaded once by the engine
         }
 
         IImportanceScorer scorer = name switch
